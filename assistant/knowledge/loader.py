@@ -1,0 +1,236 @@
+"""Load and validate everything under ``knowledge/``; any problem names the file, the record and the field.
+
+Loading is read-only and all-or-nothing: a malformed file raises before anything downstream (the index)
+is touched, so the previous index keeps serving.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from assistant.errors import KnowledgeError
+from assistant.knowledge.schema import (
+    Article,
+    ArticleMeta,
+    ClaimsFile,
+    EventRecord,
+    RecordCollection,
+    RecordsFile,
+    Reference,
+)
+
+M = TypeVar("M", bound=BaseModel)
+REFERENCE_FILES = ("countries", "regions", "months", "topics", "kinds")
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    articles: list[Article]
+    record_files: list[RecordsFile]
+    claims: list[ClaimsFile]
+    reference: Reference
+    root: Path
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> text, for hashing
+
+    @property
+    def records(self) -> list[EventRecord]:
+        return [r for f in self.record_files for r in f.records]
+
+    @property
+    def collections(self) -> list[RecordCollection]:
+        return [f.collection for f in self.record_files]
+
+    def collection_of(self, record_id: str) -> RecordCollection:
+        for f in self.record_files:
+            if any(r.id == record_id for r in f.records):
+                return f.collection
+        raise KeyError(record_id)
+
+    def article(self, article_id: str) -> Article:
+        for a in self.articles:
+            if a.meta.id == article_id:
+                return a
+        raise KeyError(article_id)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def _read(path: Path, root: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise KnowledgeError(_rel(path, root), f"not UTF-8 text ({exc.reason})") from exc
+
+
+def _yaml(text: str, where: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" (line {mark.line + 1})" if mark else ""
+        raise KnowledgeError(where, f"invalid YAML{line}: {getattr(exc, 'problem', exc)}") from exc
+
+
+def _validation_error(where: str, exc: ValidationError, data: Any, list_key: str | None) -> KnowledgeError:
+    """Turn pydantic's first error into file / record / field, using the record's own id when it has one."""
+    err = exc.errors()[0]
+    loc = list(err["loc"])
+    record = None
+    if list_key and len(loc) >= 2 and loc[0] == list_key and isinstance(loc[1], int):
+        index = loc[1]
+        items = data.get(list_key) if isinstance(data, dict) else None
+        rid = items[index].get("id") if isinstance(items, list) and isinstance(items[index], dict) else None
+        record = f"#{index + 1}" + (f" ({rid})" if rid else "")
+        loc = loc[2:]
+    field_name = ".".join(str(p) for p in loc) or None
+    return KnowledgeError(where, err["msg"], record=record, field=field_name)
+
+
+def _model(cls: type[M], data: Any, where: str, list_key: str | None = None) -> M:
+    if not isinstance(data, dict):
+        raise KnowledgeError(where, "expected a mapping at the top level")
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        raise _validation_error(where, exc, data, list_key) from exc
+
+
+def parse_front_matter(text: str, where: str) -> tuple[dict[str, Any], str]:
+    if not text.startswith("---"):
+        raise KnowledgeError(where, "missing front matter (the file must start with a --- block)")
+    parts = text.split("\n---", 1)
+    if len(parts) != 2:
+        raise KnowledgeError(where, "front matter is not closed by a --- line")
+    head = parts[0][3:]
+    body = parts[1].split("\n", 1)[1] if "\n" in parts[1] else ""
+    meta = _yaml(head, where)
+    if not isinstance(meta, dict):
+        raise KnowledgeError(where, "front matter must be a mapping")
+    return meta, body.strip("\n")
+
+
+def _load_articles(root: Path, files: dict[str, str]) -> list[Article]:
+    articles = []
+    for path in sorted((root / "articles").glob("*.md")):
+        where = _rel(path, root)
+        text = _read(path, root)
+        files[where] = text
+        meta, body = parse_front_matter(text, where)
+        if not body.strip():
+            raise KnowledgeError(where, "the article body is empty", field="body")
+        articles.append(Article(meta=_model(ArticleMeta, meta, where), body=body, path=where))
+    return articles
+
+
+def _load_list_files(root: Path, folder: str, cls: type[M], list_key: str, files: dict[str, str]) -> list[M]:
+    out = []
+    for path in sorted((root / folder).glob("*.y*ml")):
+        where = _rel(path, root)
+        text = _read(path, root)
+        files[where] = text
+        data = _yaml(text, where)
+        out.append(_model(cls, data, where, list_key).model_copy(update={"path": where}))
+    return out
+
+
+def _load_reference(root: Path, files: dict[str, str]) -> Reference:
+    parts: dict[str, Any] = {}
+    for name in REFERENCE_FILES:
+        path = root / "reference" / f"{name}.yaml"
+        where = _rel(path, root)
+        if not path.exists():
+            raise KnowledgeError(where, "reference file is missing")
+        text = _read(path, root)
+        files[where] = text
+        data = _yaml(text, where)
+        if not isinstance(data, dict) or not isinstance(data.get(name), list):
+            raise KnowledgeError(where, f"expected a top-level key `{name}:` holding a list", field=name)
+        parts[name] = data[name]
+        try:  # validate each file alone so the error names the right file
+            Reference.model_validate({k: data[name] if k == name else [] for k in REFERENCE_FILES})
+        except ValidationError as exc:
+            raise _validation_error(where, exc, data, name) from exc
+    return Reference.model_validate(parts)
+
+
+def _duplicates(ids: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    return [i for i in ids if i in seen or seen.add(i)]  # type: ignore[func-returns-value]
+
+
+def _cross_check(kb: KnowledgeBase) -> None:
+    """References between files must resolve: countries, topics, region members, claim quotes, ids."""
+    ref = kb.reference
+    countries = {c.iso: c for c in ref.countries}
+    topics = {t.id for t in ref.topics}
+    for dup in _duplicates(c.iso for c in ref.countries):
+        raise KnowledgeError("knowledge/reference/countries.yaml", f"duplicate country {dup}", field="iso")
+    for region in ref.regions:
+        for iso in region.members:
+            if iso not in countries:
+                raise KnowledgeError(
+                    "knowledge/reference/regions.yaml", f"unknown country {iso}", record=region.id, field="members"
+                )
+    for dup in _duplicates(r.id for r in kb.records):
+        raise KnowledgeError("knowledge/records", f"record id {dup} is used twice", record=dup, field="id")
+    article_ids = {a.meta.id for a in kb.articles}
+    for dup in _duplicates(a.meta.id for a in kb.articles):
+        raise KnowledgeError("knowledge/articles", f"article id {dup} is used twice", field="id")
+    for f in kb.record_files:
+        if f.collection.home_country not in countries:
+            raise KnowledgeError(f.path, "unknown country", record="collection", field="home_country")
+        for i, r in enumerate(f.records):
+            rec = f"#{i + 1} ({r.id})"
+            known = countries.get(r.country.iso)
+            if known is None:
+                raise KnowledgeError(f.path, f"unknown country {r.country.iso}", record=rec, field="country.iso")
+            for t in r.topics:
+                if t not in topics:
+                    raise KnowledgeError(f.path, f"unknown topic {t!r}", record=rec, field="topics")
+            for j, c in enumerate(r.counterparts):
+                if c.country and c.country not in countries:
+                    raise KnowledgeError(f.path, "unknown country", record=rec, field=f"counterparts.{j}.country")
+    for cf in kb.claims:
+        if cf.article not in article_ids:
+            raise KnowledgeError(cf.path, f"unknown article {cf.article!r}", field="article")
+        body = kb.article(cf.article).body
+        for i, claim in enumerate(cf.claims):
+            if claim.quote not in body:
+                raise KnowledgeError(
+                    cf.path, "quote does not occur verbatim in the article", record=f"#{i + 1} ({claim.id})",
+                    field="quote",
+                )
+            for iso in claim.countries:
+                if iso not in countries:
+                    raise KnowledgeError(cf.path, f"unknown country {iso}", record=claim.id, field="countries")
+
+
+def load_knowledge(root: Path) -> KnowledgeBase:
+    """Read and validate the whole knowledge folder (articles, records, claims, reference data)."""
+    root = Path(root)
+    if not root.is_dir():
+        raise KnowledgeError(str(root), "knowledge folder not found")
+    files: dict[str, str] = {}
+    kb = KnowledgeBase(
+        articles=_load_articles(root, files),
+        record_files=_load_list_files(root, "records", RecordsFile, "records", files),
+        claims=_load_list_files(root, "claims", ClaimsFile, "claims", files),
+        reference=_load_reference(root, files),
+        root=root,
+        files=files,
+    )
+    if not kb.articles and not kb.records:
+        raise KnowledgeError(str(root), "no articles and no records found")
+    _cross_check(kb)
+    return kb

