@@ -180,7 +180,10 @@ def _cross_check(kb: KnowledgeBase) -> None:
         for iso in region.members:
             if iso not in countries:
                 raise KnowledgeError(
-                    "knowledge/reference/regions.yaml", f"unknown country {iso}", record=region.id, field="members"
+                    "knowledge/reference/regions.yaml",
+                    f"unknown country {iso}",
+                    record=region.id,
+                    field="members",
                 )
     for dup in _duplicates(r.id for r in kb.records):
         raise KnowledgeError("knowledge/records", f"record id {dup} is used twice", record=dup, field="id")
@@ -208,7 +211,9 @@ def _cross_check(kb: KnowledgeBase) -> None:
         for i, claim in enumerate(cf.claims):
             if claim.quote not in body:
                 raise KnowledgeError(
-                    cf.path, "quote does not occur verbatim in the article", record=f"#{i + 1} ({claim.id})",
+                    cf.path,
+                    "quote does not occur verbatim in the article",
+                    record=f"#{i + 1} ({claim.id})",
                     field="quote",
                 )
             for iso in claim.countries:

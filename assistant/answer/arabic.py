@@ -1,0 +1,58 @@
+"""Arabic phrasing helpers: lists joined with «و», dates with month names from the knowledge files,
+and counted nouns in the right form (لقاء واحد، لقاءان، 3 لقاءات، 11 لقاءً).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from assistant.knowledge.schema import Month
+
+
+def join_ar(items: Sequence[str]) -> str:
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return " و".join(items)
+
+
+class DateFormatter:
+    def __init__(self, months: list[Month]) -> None:
+        self.names = {m.number: m.names[0] for m in months}
+
+    def day(self, d: dt.date) -> str:
+        return f"{d.day} {self.names[d.month]} {d.year}"
+
+    def month(self, number: int) -> str:
+        return self.names[number]
+
+    def span(self, start: dt.date, end: dt.date) -> str:
+        if start == end:
+            return self.day(start)
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start.day}–{end.day} {self.names[start.month]} {start.year}"
+        if start.year == end.year:
+            return f"{start.day} {self.names[start.month]} – {end.day} {self.names[end.month]} {end.year}"
+        return f"{self.day(start)} – {self.day(end)}"
+
+
+def counted(n: int, one: str, two: str, plural: str, accusative: str) -> str:
+    """Arabic number agreement for a counted noun (digits kept as digits)."""
+    if n == 0:
+        return f"0 {plural}"
+    if n == 1:
+        return f"{one} واحد" if not one.endswith("ة") else f"{one} واحدة"
+    if n == 2:
+        return two
+    if 3 <= n <= 10:
+        return f"{n} {plural}"
+    return f"{n} {accusative}"
+
+
+def meetings(n: int) -> str:
+    return counted(n, "لقاء", "لقاءان", "لقاءات", "لقاءً")
+
+
+def countries(n: int) -> str:
+    return counted(n, "دولة", "دولتان", "دول", "دولة")

@@ -1,0 +1,121 @@
+"""The article's own claims (counts, busy months, axes, countries named), answered «حسب المقال…» and set
+beside what the records document whenever the two differ.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from assistant.answer import arabic
+from assistant.answer.records import Draft, RecordsEngine
+from assistant.index.documents import chunk_article
+from assistant.knowledge.loader import KnowledgeBase
+from assistant.knowledge.schema import Claim
+from assistant.models import Citation
+from assistant.understand.question import Frame
+
+
+class ClaimsEngine:
+    def __init__(self, kb: KnowledgeBase, records: RecordsEngine) -> None:
+        self.kb = kb
+        self.records = records
+        self.claims: dict[str, tuple[str, Claim]] = {}
+        for cf in kb.claims:
+            for c in cf.claims:
+                self.claims.setdefault(c.kind, (cf.article, c))
+
+    def cite(self, article_id: str, quote: str) -> Citation:
+        article = self.kb.article(article_id)
+        start = article.body.index(quote)
+        chunk = next(c for c in chunk_article(article) if c.start <= start < c.end)
+        return Citation(
+            source_id=chunk.id,
+            kind="article",
+            title=article.meta.title,
+            url=str(article.meta.url),
+            quote=quote,
+            start=start,
+            end=start + len(quote),
+            date=article.meta.published.isoformat(),
+            highlights=[],
+        )
+
+    def _get(self, kind: str) -> tuple[str, Claim] | None:
+        return self.claims.get(kind)
+
+    def answer(self, frame: Frame) -> Draft | None:
+        """Answer from the claims when the question is about totals, busy months, axes or named countries."""
+        plain = not [e for e in frame.filters if e.type != "kind"]
+        if "busiest" in frame.flags and (frame.target in {None, "meeting"} or frame.of("month") == []):
+            return self._busiest()
+        if frame.intent == "count" and plain:
+            return self._totals(frame)
+        if frame.target == "topic" and plain and ("article" in frame.flags or frame.intent in {"list", "what"}):
+            return self._axes()
+        if "article" in frame.flags and frame.target == "country" and plain:
+            return self._named_countries()
+        return None
+
+    def _totals(self, frame: Frame) -> Draft | None:
+        meetings, countries = self._get("count_meetings"), self._get("count_countries")
+        if not meetings or not countries:
+            return None
+        recs = self.kb.records
+        n_countries = len({r.country.iso for r in recs})
+        (aid, cm), (_, cc) = meetings, countries
+        if frame.target == "country":
+            text = (
+                f"حسب المقال، شملت اللقاءات {arabic.countries(cc.value or 0)}. "
+                f"أما السجلات الموثقة فتغطي {arabic.countries(n_countries)}."
+            )
+        else:
+            year = f" سنة {cm.year}" if cm.year else ""
+            said = f"{arabic.meetings(cm.value or 0)} في {arabic.countries(cc.value or 0)}{year}"
+            found = f"{len(recs)} مناسبة في {arabic.countries(n_countries)}"
+            text = (
+                f"حسب المقال، عقد {self._subject()} {said}. أما السجلات الموثقة فتضم {found}"
+                " (قد يعود الفرق إلى طريقة العد أو إلى استقبالات لم توثقها التقارير)."
+            )
+        cites = [self.cite(aid, cm.quote)] + [self.records.cite(r) for r in recs]
+        return Draft(text, True, cites, route="claims")
+
+    def _busiest(self) -> Draft | None:
+        got = self._get("busy_months")
+        if not got:
+            return None
+        aid, claim = got
+        per_month = Counter(r.start.month for r in self.kb.records)
+        top = max(per_month.values())
+        busiest = sorted(m for m, n in per_month.items() if n == top)
+        said = arabic.join_ar([self.records.dates.month(m) for m in claim.months])
+        found = arabic.join_ar([self.records.dates.month(m) for m in busiest])
+        text = (
+            f"حسب المقال، عرفت سنة 2024 نشاطاً مكثفاً خلال شهري {said}. "
+            f"وفي السجلات الموثقة كانت الأشهر الأكثر لقاءات: {found} ({arabic.meetings(top)} لكل منها)."
+        )
+        recs = [r for r in self.kb.records if r.start.month in set(busiest) | set(claim.months)]
+        return Draft(text, True, [self.cite(aid, claim.quote)] + [self.records.cite(r) for r in recs], route="claims")
+
+    def _axes(self) -> Draft | None:
+        got = self._get("axes")
+        if not got:
+            return None
+        aid, claim = got
+        items = "\n".join(f"- {i.ar}" for i in claim.items)
+        return Draft(
+            f"حسب المقال، برزت {len(claim.items)} محاور رئيسية للتعاون:\n{items}",
+            True,
+            [self.cite(aid, claim.quote)],
+            route="claims",
+        )
+
+    def _named_countries(self) -> Draft | None:
+        got = self._get("countries_named")
+        if not got:
+            return None
+        aid, claim = got
+        names = arabic.join_ar([self.records.country[i].ar for i in claim.countries])
+        return Draft(f"يذكر المقال بالاسم: {names}.", True, [self.cite(aid, claim.quote)], route="claims")
+
+    def _subject(self) -> str:
+        return self.kb.collections[0].subject.name_ar if self.kb.collections else ""

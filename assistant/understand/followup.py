@@ -1,0 +1,46 @@
+"""Follow-ups: an elliptical turn («وماذا عن قطر؟», «ومتى كان ذلك؟») borrows what it leaves out from the
+turns before it. Entities the new turn names replace the old ones of the same family; the rest carry over.
+"""
+
+from __future__ import annotations
+
+from assistant.understand.lexicon import Entity
+from assistant.understand.question import Frame
+
+FAMILIES = {
+    "country": "place",
+    "region": "place",
+    "city": "place",
+    "month": "time",
+    "person": "who",
+    "agency": "who",
+    "topic": "topic",
+    "kind": "kind",
+    "subject": "subject",
+}
+
+
+def merge(current: Frame, previous: Frame | None) -> Frame:
+    """Resolve ``current`` against the already-resolved ``previous`` frame."""
+    if previous is None:
+        return current
+    elliptical = current.followup or (
+        not current.filters and current.intent in {"unknown", "when", "where", "who", "why"}
+    )
+    if not elliptical:
+        return current
+    named = {FAMILIES.get(e.type, e.type) for e in current.entities}
+    kept: list[Entity] = [e for e in previous.entities if FAMILIES.get(e.type, e.type) not in named]
+    intent = current.intent
+    if intent in {"unknown", "what"} and current.filters and previous.intent != "unknown":
+        intent = previous.intent  # «وماذا عن قطر؟» asks the previous question about Qatar
+    return current.with_(
+        intent=intent,
+        target=current.target or previous.target,
+        entities=tuple(kept) + current.entities,
+        years=current.years or previous.years,
+        order=current.order if current.order else (previous.order if not current.filters else None),
+        flags=current.flags | (previous.flags & {"meeting", "article"}),
+        followup=True,
+        text=f"{previous.text} {current.text}",
+    )

@@ -1,0 +1,138 @@
+"""The entity lexicon: every name a question may use for a country, region, city, month, topic, kind,
+person or agency, built from the knowledge files (reference data + records), never from code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.errors import KnowledgeError
+from assistant.knowledge.loader import KnowledgeBase
+from assistant.text import PhraseMatcher, normalize, tokenize
+
+
+@dataclass(frozen=True)
+class Entity:
+    type: str  # country region city month topic kind person agency subject
+    value: str  # ISO code, region id, city latin name, month number, topic id, kind id, record-person key
+    label: str  # display form (Arabic)
+
+
+class QuestionWords(BaseModel):
+    """knowledge/reference/questions.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    intents: dict[str, list[str]]
+    who_first_word: list[str]
+    targets: dict[str, list[str]]
+    meeting_words: list[str]
+    article_words: list[str]
+    order: dict[str, list[str]]
+    followup_starts: list[str]
+    followup_refs: list[str]
+    injection: list[str]
+    injection_patterns: list[str] = Field(default_factory=list)
+    greetings: list[str]
+    busiest: list[str] = Field(default_factory=list)
+    framing_words: list[str] = Field(default_factory=list)
+    subject_refs: list[str] = Field(default_factory=list)
+
+
+def load_question_words(knowledge_dir: Path) -> QuestionWords:
+    path = knowledge_dir / "reference" / "questions.yaml"
+    try:
+        return QuestionWords.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except FileNotFoundError as exc:
+        raise KnowledgeError(str(path), "file is missing") from exc
+    except Exception as exc:
+        raise KnowledgeError(str(path), str(exc).splitlines()[0]) from exc
+
+
+def _surname(name: str) -> str | None:
+    parts = name.split()
+    return parts[-1] if len(parts) > 1 and len(parts[-1]) >= 4 else None
+
+
+class Lexicon:
+    """Entity and cue-word matchers, compiled once per knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, words: QuestionWords) -> None:
+        self.kb = kb
+        self.words = words
+        pairs: list[tuple[str, Entity]] = []
+        ref = kb.reference
+        for c in ref.countries:
+            e = Entity("country", c.iso, c.ar)
+            pairs += [(n, e) for n in (c.ar, c.en, *c.aliases)]
+            for city in ([c.capital] if c.capital else []) + list(c.cities):
+                ce = Entity("city", city.latin, city.ar)
+                pairs += [(n, ce) for n in (city.ar, city.latin, *city.aliases)]
+        for r in ref.regions:
+            e = Entity("region", r.id, r.ar)
+            pairs += [(n, e) for n in (r.ar, r.en, *r.aliases)]
+        for m in ref.months:
+            e = Entity("month", str(m.number), m.names[0])
+            pairs += [(n, e) for n in m.names]
+        for t in ref.topics:
+            e = Entity("topic", t.id, t.ar)
+            pairs += [(n, e) for n in (t.ar, t.en, *t.synonyms)]
+        for k in ref.kinds:
+            e = Entity("kind", k.id, k.ar)
+            pairs += [(n, e) for n in (k.ar, k.en, *k.synonyms)]
+        for f in kb.record_files:
+            s = f.collection.subject
+            se = Entity("subject", f.collection.id, s.name_ar)
+            pairs += [(n, se) for n in (s.name_ar, s.name_latin, *s.aliases, *words.subject_refs)]
+            for r in f.records:
+                pairs += [
+                    (r.city.ar, Entity("city", r.city.latin, r.city.ar)),
+                    (r.city.latin, Entity("city", r.city.latin, r.city.ar)),
+                ]
+                for c in r.counterparts:
+                    pe = Entity("person", c.name_latin, c.name_ar)
+                    pairs += [
+                        (n, pe) for n in (c.name_ar, c.name_latin, _surname(c.name_ar), _surname(c.name_latin)) if n
+                    ]
+                    for agency in (c.agency_ar, c.agency_en):
+                        if agency:
+                            pairs.append((agency, Entity("agency", c.agency_en or agency, c.agency_ar or agency)))
+        self.entities: PhraseMatcher[Entity] = PhraseMatcher(pairs)
+        self.phrases = {normalize(p) for p, _ in pairs}
+
+    def _cues(self, groups: dict[str, list[str]]) -> PhraseMatcher[str]:
+        return PhraseMatcher([(w, key) for key, ws in groups.items() for w in ws], fuzzy=False)
+
+    @cached_property
+    def intent_cues(self) -> PhraseMatcher[str]:
+        return self._cues(self.words.intents)
+
+    @cached_property
+    def target_cues(self) -> PhraseMatcher[str]:
+        return self._cues(self.words.targets)
+
+    @cached_property
+    def order_cues(self) -> PhraseMatcher[str]:
+        return self._cues(self.words.order)
+
+    @cached_property
+    def flags(self) -> PhraseMatcher[str]:
+        return self._cues(
+            {
+                "meeting": self.words.meeting_words,
+                "article": self.words.article_words,
+                "injection": self.words.injection,
+                "greeting": self.words.greetings,
+                "ref": self.words.followup_refs,
+                "busiest": self.words.busiest,
+            }
+        )
+
+    @cached_property
+    def followup_starts(self) -> list[list[str]]:
+        return sorted((tokenize(w) for w in self.words.followup_starts), key=len, reverse=True)

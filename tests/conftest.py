@@ -1,0 +1,41 @@
+"""Shared fixtures: real knowledge, the real embedding model and a real Chroma store in a temp folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.offline import enable_offline_mode
+from assistant.settings import REPO_ROOT, Settings
+
+enable_offline_mode()
+
+KNOWLEDGE = REPO_ROOT / "knowledge"
+
+
+@pytest.fixture(scope="session")
+def session_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
+def settings(session_data_dir: Path) -> Settings:
+    return Settings(data_dir=session_data_dir, knowledge_dir=KNOWLEDGE)
+
+
+@pytest.fixture(scope="session")
+def assistant(settings: Settings):  # type: ignore[no-untyped-def]
+    """One real Assistant for the whole session: real model, real persistent Chroma, real knowledge."""
+    from assistant import Assistant
+
+    return Assistant.load(settings)
+
+
+@pytest.fixture()
+def knowledge_copy(tmp_path: Path) -> Path:
+    """A private copy of the knowledge folder that a test may break or change."""
+    dest = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, dest)
+    return dest

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.assistant import Assistant
+from assistant.errors import KnowledgeError
+from assistant.index import store
+from assistant.index.documents import build_documents
+from assistant.index.ingest import ingest
+from assistant.knowledge.loader import load_knowledge
+from assistant.settings import Settings
+
+RECORDS = "records/meetings-2024.yaml"
+
+
+@pytest.fixture()
+def private(tmp_path: Path, knowledge_copy: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", knowledge_dir=knowledge_copy)
+
+
+def _edit_records(root: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    path = root / RECORDS
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(data["records"])
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _live_ids(settings: Settings) -> set[str]:
+    client = store.connect(settings)
+    _, collection = store.open_live(client, settings)
+    return set(collection.get()["ids"])
+
+
+def test_ingest_is_idempotent_and_incremental(private: Settings) -> None:
+    a = Assistant(private, load_knowledge(private.knowledge_dir))
+    first = a.ingest()
+    n = len(build_documents(a.kb))
+    assert (first.added, first.embedded, first.unchanged) == (n, n, 0)
+
+    second = a.ingest()
+    assert second.embedded == 0
+    assert (second.added, second.updated, second.removed, second.unchanged) == (0, 0, 0, n)
+    assert second.collection == first.collection
+
+    _edit_records(private.knowledge_dir, lambda recs: recs[0].update(summary_ar=recs[0]["summary_ar"] + " تعديل."))
+    _edit_records(private.knowledge_dir, lambda recs: recs.pop())
+    third = a.ingest()
+    assert (third.updated, third.removed, third.embedded) == (1, 1, 1)
+    assert third.unchanged == n - 2
+    ids = _live_ids(private)
+    assert len(ids) == n - 1
+    assert not any(i.startswith("mtg-2024-17-brussels@") for i in ids)
+    # the superseded generation is gone: one live collection, one manifest
+    names = {c if isinstance(c, str) else c.name for c in store.connect(private).list_collections()}
+    assert len([x for x in names if x.startswith(f"{private.collection}-g")]) == 1
+
+
+def test_failed_ingest_leaves_previous_index_serving(private: Settings) -> None:
+    a = Assistant.load(private)
+    before = _live_ids(private)
+    _edit_records(private.knowledge_dir, lambda recs: recs[2].update(start="not a date"))
+    with pytest.raises(KnowledgeError):
+        a.ingest()
+    assert _live_ids(private) == before
+    answer = a.ask("متى زار حموشي قطر؟")
+    assert answer.answerable and "21" in answer.text
+
+
+def test_crash_mid_ingest_keeps_old_generation_and_next_ingest_recovers(private: Settings) -> None:
+    a = Assistant(private, load_knowledge(private.knowledge_dir))
+    a.ingest()
+    before = _live_ids(private)
+    _edit_records(private.knowledge_dir, lambda recs: recs[0].update(summary_ar="نص جديد كلياً."))
+    with pytest.raises(RuntimeError, match="simulated"):
+        ingest(load_knowledge(private.knowledge_dir), private, a.embeddings, fail_after_embedding=True)
+    assert _live_ids(private) == before
+    report = a.ingest()
+    assert report.updated == 1 and report.embedded == 1

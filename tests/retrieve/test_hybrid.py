@@ -1,0 +1,60 @@
+"""Hybrid retrieval finds the passage that answers paraphrased questions (real model, real Chroma)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant
+
+# (question, a phrase of the passage that answers it, or a record id)
+PARAPHRASES = [
+    ("ما هي المجالات الأمنية التي ركزت عليها اللقاءات؟", "مكافحة الإرهاب، الجريمة العابرة للحدود"),
+    ("هل تمت مناقشة الأمن الرقمي؟", "الأمن السيبراني وأمن الفضاء الرقمي"),
+    ("ما الحدث الرياضي الذي يجمع المغرب وإسبانيا والبرتغال؟", "كأس العالم 2030"),
+    ("كم عدد الدول التي شملتها اللقاءات؟", "20 لقاءً في 13 دولة"),
+    ("أي قارة حظيت بأكبر عدد من اللقاءات؟", "استحوذت على النصيب الأكبر"),
+    ("في أي شهور كان النشاط مكثفاً؟", "شهري ماي وشتنبر"),
+    ("ما المناسبة التي التقى فيها حموشي الملك الإسباني؟", "ذكرى تأسيس الشرطة الإسبانية"),
+    ("ما الدول التي شهدت تعاوناً تكنولوجياً؟", "تركيا والسعودية"),
+    ("مع أي دول كان البعد الإقليمي حاضراً؟", "قطر والإمارات"),
+    ("ما أهمية تبادل المعلومات بين الأجهزة الأمنية؟", "تبادل المعلومات"),
+    ("كيف يرى المغرب مكانته الدولية؟", "شريك دولي موثوق"),
+    ("ما هي الرؤية التي يستند إليها المغرب في دوره الأمني؟", "رؤية استراتيجية"),
+    ("من هو عبد اللطيف حموشي؟", "المدير العام للأمن الوطني ولمراقبة التراب الوطني"),
+    ("Which police chief from Brazil came to Morocco?", "mtg-2024-07-agadir-brazil"),
+    ("زيارة حموشي إلى معرض الدفاع في الرياض", "mtg-2024-01-riyadh"),
+    ("مذكرة التفاهم مع شرطة أبوظبي", "mtg-2024-13-abu-dhabi"),
+    ("لقاء رئيسة أمن الدولة البلجيكي في الرباط", "mtg-2024-16-rabat-belgium"),
+    ("اجتماع رؤساء الشرطة في منطقة الشرق الأوسط وشمال إفريقيا بمقر الإنتربول", "mtg-2024-11-lyon-interpol"),
+    ("تسلم علم الإنتربول استعداداً لمراكش 2025", "mtg-2024-15-glasgow-interpol"),
+    ("معرض معدات الأمن الداخلي في أنقرة", "mtg-2024-12-ankara"),
+    ("زيارة جهاز MI5 وسكوتلاند يارد", "mtg-2024-03-london"),
+    ("الاحتفال بالذكرى المئوية الثانية للشرطة الإسبانية", "mtg-2024-06-madrid"),
+    ("وسام الشرف الذهبي للشرطة الفرنسية", "mtg-2024-10-paris"),
+]
+
+
+def _target_id(assistant: Assistant, target: str) -> str:
+    if target.startswith("mtg-"):
+        return target
+    docs = assistant.vector_store().get(where={"kind": "article"})
+    hits = [m["source_id"] for d, m in zip(docs["documents"], docs["metadatas"], strict=True) if target in d]
+    assert hits, f"no chunk holds {target!r}"
+    return hits[0]
+
+
+@pytest.mark.parametrize(("question", "target"), PARAPHRASES, ids=[q[:30] for q, _ in PARAPHRASES])
+def test_paraphrase_finds_the_passage_in_top_5(assistant: Assistant, question: str, target: str) -> None:
+    want = _target_id(assistant, target)
+    retriever = assistant._pipeline.retriever
+    got = [str(d.metadata["source_id"]) for d in retriever.invoke(question)][:5]
+    assert want in got, f"{want} not in {got}"
+
+
+def test_filters_narrow_both_retrievers(assistant: Assistant) -> None:
+    retriever = assistant._pipeline.retriever
+    docs = retriever.invoke("التعاون الأمني", filter={"country": "FR"})
+    assert docs and all(d.metadata.get("country") == "FR" for d in docs)
+    ranked = retriever.invoke("مكافحة الإرهاب والجريمة المنظمة")
+    assert {"bm25_rank", "dense_rank"} & set(ranked[0].metadata)
+    assert len(ranked) == assistant.settings.top_k

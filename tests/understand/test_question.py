@@ -1,0 +1,106 @@
+"""Question understanding: intents and entities across MSA, dialects and English; follow-up resolution."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.knowledge.loader import load_knowledge
+from assistant.understand.followup import merge
+from assistant.understand.lexicon import Lexicon, load_question_words
+from assistant.understand.question import Frame, parse
+from tests.conftest import KNOWLEDGE
+
+
+@pytest.fixture(scope="module")
+def lex() -> Lexicon:
+    return Lexicon(load_knowledge(KNOWLEDGE), load_question_words(KNOWLEDGE))
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("كم لقاءً عقد في شتنبر؟", "count"),
+        ("أشحال من لقاء دار حموشي؟", "count"),
+        ("قديش لقاء عمل؟", "count"),
+        ("How many meetings were there?", "count"),
+        ("متى زار قطر؟", "when"),
+        ("إمتى مشى لتركيا؟", "when"),
+        ("وقتاش زار ألمانيا؟", "when"),
+        ("أين استقبل البرازيليين؟", "where"),
+        ("فين تلاقى مع الإيطاليين؟", "where"),
+        ("وين صار اللقاء؟", "where"),
+        ("من استقبل في أكادير؟", "who"),
+        ("شكون لي تلاقى معاه ف لندن؟", "who"),
+        ("مين قابل في باريس؟", "who"),
+        ("Who did he meet in Paris?", "who"),
+        ("هل زار إيطاليا؟", "yesno"),
+        ("واش زار قطر؟", "yesno"),
+        ("Did he visit Italy?", "yesno"),
+        ("لماذا زار تركيا؟", "why"),
+        ("علاش مشى للسعودية؟", "why"),
+        ("ما هي دول الخليج التي زارها حموشي؟", "list"),
+        ("Which Gulf countries did he visit?", "list"),
+        ("ماذا ناقش في ألمانيا؟", "what"),
+        ("شنو دار ف فرنسا؟", "what"),
+    ],
+)
+def test_intent(lex: Lexicon, question: str, intent: str) -> None:
+    assert parse(question, lex).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "value"),
+    [
+        ("ما هي دول الخليج التي زارها؟", "region", "gulf"),
+        ("زيارات دول مجلس التعاون", "region", "gulf"),
+        ("متى زار السعوديه", "country", "SA"),
+        ("وبالسعودية؟", "country", "SA"),
+        ("زيارة البرزايل", "country", "BR"),
+        ("الشرطة الإسبانية", "country", "ES"),
+        ("Which meetings in the UAE?", "country", "AE"),
+        ("كم لقاء في شتنبر", "month", "9"),
+        ("كم لقاء في أيلول", "month", "9"),
+        ("لقاءات ماي", "month", "5"),
+        ("لقاءات يوليوز", "month", "7"),
+        ("في دجنبر", "month", "12"),
+        ("من استقبل في أكادير", "city", "Agadir"),
+        ("الإرهاب", "topic", "counter_terrorism"),
+        ("الهجرة غير الشرعية", "topic", "irregular_migration"),
+    ],
+)
+def test_entities(lex: Lexicon, question: str, kind: str, value: str) -> None:
+    found = {(e.type, e.value) for e in parse(question, lex).entities}
+    assert (kind, value) in found, found
+
+
+def test_short_words_do_not_fuzzy_match(lex: Lexicon) -> None:
+    assert not any(e.type == "country" for e in parse("ركبت القطار إلى العصر", lex).entities)
+
+
+def test_years_and_arabic_indic_digits(lex: Lexicon) -> None:
+    assert parse("كم لقاء في ٢٠٢٤؟", lex).years == (2024,)
+
+
+def _resolve(turns: list[str], lex: Lexicon) -> Frame:
+    frame = None
+    for t in turns:
+        frame = merge(parse(t, lex), frame)
+    assert frame is not None
+    return frame
+
+
+def test_followup_replaces_the_place_and_keeps_the_intent(lex: Lexicon) -> None:
+    f = _resolve(["متى زار حموشي السعودية؟", "وماذا عن قطر؟"], lex)
+    assert f.intent == "when" and [e.value for e in f.of("country")] == ["QA"]
+
+
+def test_followup_keeps_the_place_and_changes_the_intent(lex: Lexicon) -> None:
+    f = _resolve(["من استقبل في أكادير؟", "ومتى كان ذلك؟"], lex)
+    assert f.intent == "when" and [e.value for e in f.of("city")] == ["Agadir"]
+    g = _resolve(["متى زار باريس؟", "ومن التقى هناك؟"], lex)
+    assert g.intent == "who" and g.of("city")
+
+
+def test_a_new_full_question_does_not_inherit(lex: Lexicon) -> None:
+    f = _resolve(["متى زار حموشي السعودية؟", "كم لقاء عقد في شتنبر؟"], lex)
+    assert f.intent == "count" and not f.of("country")
