@@ -136,6 +136,8 @@ class Pipeline:
                 if draft is not None:
                     return draft
             draft = self.records.answer(frame)
+            if draft is not None and draft.answerable and frame.intent == "count":
+                self._add_totals(frame, draft)
             if draft is not None and (strong or self._covers(frame, draft)):
                 if not draft.answerable:
                     draft.route = "refusal"
@@ -182,6 +184,16 @@ class Pipeline:
         if not unknown:
             return True
         return len(unknown) <= 1 and ("meeting" in frame.flags or frame.followup)
+
+    def _add_totals(self, frame: Frame, draft: Draft) -> None:
+        if any(e.type != "kind" for e in frame.filters) or self.records.known_years(frame.years) != list(frame.years):
+            return
+        if frame.of("kind") and frame.target != "country":  # «كم استقبالاً…» is not the article's total
+            return
+        note = self.claims.totals_note(frame.target)
+        if note:
+            draft.text += "\n" + note[0]
+            draft.citations.insert(0, note[1])
 
     def _with_notes(self, draft: Draft) -> Draft:
         """Where the reports disagree with the article about a cited record, say so."""

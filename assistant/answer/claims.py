@@ -45,7 +45,9 @@ class ClaimsEngine:
 
     def answer(self, frame: Frame) -> Draft | None:
         """Answer from the claims when the question is about totals, busy months, axes or named countries."""
-        plain = not [e for e in frame.filters if e.type != "kind"]
+        # «حسب المقال، كم دولة زارها؟» still asks the article's total; a kind alone narrows the records otherwise
+        kinds_ok = "article" in frame.flags
+        plain = not [e for e in frame.filters if not (kinds_ok and e.type == "kind")]
         if "busiest" in frame.flags and (frame.target in {None, "meeting"} or frame.of("month") == []):
             return self._busiest()
         if frame.intent == "count" and plain:
@@ -78,6 +80,15 @@ class ClaimsEngine:
             )
         cites = [self.cite(aid, cm.quote)] + [self.records.cite(r) for r in recs]
         return Draft(text, True, cites, route="claims")
+
+    def totals_note(self, target: str | None) -> tuple[str, Citation] | None:
+        """«ويذكر المقال…»: the article's total, set beside a records count that covers the whole year."""
+        got = self._get("count_countries" if target == "country" else "count_meetings")
+        if not got:
+            return None
+        aid, claim = got
+        what = arabic.countries(claim.value or 0) if target == "country" else arabic.meetings(claim.value or 0)
+        return f"ويذكر المقال {what} في المجموع.", self.cite(aid, claim.quote)
 
     def _busiest(self) -> Draft | None:
         got = self._get("busy_months")

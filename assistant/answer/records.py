@@ -60,14 +60,25 @@ class RecordsEngine:
         for e in frame.of("region"):
             place_isos |= set(self.region[e.value].members)
         cities = {e.value.casefold() for e in frame.of("city")}
-        if place_isos or cities:
-            tests.append(
-                lambda r: (
-                    r.country.iso in place_isos
-                    or self._place_country(r) in place_isos
-                    or r.city.latin.casefold() in cities
-                )
-            )
+
+        def in_country(r: EventRecord) -> bool:
+            return r.country.iso in place_isos or self._place_country(r) in place_isos
+
+        def in_city(r: EventRecord) -> bool:
+            return r.city.latin.casefold() in cities
+
+        def in_both(r: EventRecord) -> bool:
+            return in_country(r) and in_city(r)
+
+        def in_either(r: EventRecord) -> bool:
+            return in_country(r) or in_city(r)
+
+        if place_isos and cities:  # «لقاء الرباط مع الوفد البلجيكي»: both must hold, unless nothing does
+            tests.append(in_both if any(in_both(r) for r in self.kb.records) else in_either)
+        elif place_isos:
+            tests.append(in_country)
+        elif cities:
+            tests.append(in_city)
         months = {int(e.value) for e in frame.of("month")}
         if months:
             tests.append(lambda r: any(m in months for m in range(r.start.month, r.end.month + 1)))
@@ -134,7 +145,10 @@ class RecordsEngine:
         return f"{self.dates.span(r.start, r.end)}: {self.kind_ar.get(r.kind, r.kind)} — {self.place(r)}"
 
     def people(self, r: EventRecord) -> str:
-        names = [f"{c.name_ar} ({c.name_latin})" + (f"، {c.title_ar}" if c.title_ar else "") for c in r.counterparts]
+        names = [
+            f"{c.name_ar} ({c.name_latin})" + "".join(f"، {x}" for x in (c.title_ar, c.agency_ar) if x)
+            for c in r.counterparts
+        ]
         return arabic.join_ar(names) if names else "لم تُسمِّ المصادر نظراءه"
 
     def answer(self, frame: Frame) -> Draft | None:
@@ -154,6 +168,12 @@ class RecordsEngine:
             else:
                 text = f"حسب السجلات الموثقة{scope}: {arabic.meetings(len(recs))}.\n" + self._bullets(recs, self.line)
             return Draft(text, True, cites)
+        if intent == "yesno" and target == "agreement":
+            signed = [r for r in recs if r.agreements]
+            if not signed:
+                return Draft(f"لا، لا تذكر السجلات{scope} توقيع أي اتفاقية.", True, cites)
+            body = self._bullets(signed, lambda r: f"{self.line(r)}: " + "؛ ".join(a.ar for a in r.agreements))
+            return Draft(f"نعم{scope}:\n{body}", True, [c for c in cites if c.source_id in {r.id for r in signed}])
         if intent == "yesno":
             return Draft(f"نعم{scope}. " + self._bullets(recs, self.line), True, cites)
         if intent == "when":
@@ -174,7 +194,7 @@ class RecordsEngine:
                 True,
                 cites,
             )
-        if intent == "who" or target == "person":
+        if intent == "who" or (target == "person" and intent in {"list", "unknown"}):
             return Draft(self._bullets(recs, lambda r: f"{self.line(r)}: {self.people(r)}"), True, cites)
         if target == "agreement":
             signed = [r for r in recs if r.agreements]
@@ -186,14 +206,13 @@ class RecordsEngine:
                 [c for c in cites if c.source_id in {r.id for r in signed}],
             )
         if target == "topic" or intent in {"why"}:
-            return Draft(
-                self._bullets(
-                    recs,
-                    lambda r: f"{self.line(r)}: " + arabic.join_ar([self.topic_ar.get(t, t) for t in r.topics]),
-                ),
-                True,
-                cites,
-            )
+            detail = len(recs) <= 2  # one or two occasions: what was said, not only the topic labels
+
+            def topics(r: EventRecord) -> str:
+                labels = "المواضيع: " + arabic.join_ar([self.topic_ar.get(t, t) for t in r.topics]) + "."
+                return f"{self.line(r)}: {labels}" + (f" {r.summary_ar}" if detail else "")
+
+            return Draft(self._bullets(recs, topics), True, cites)
         if intent == "list" and target == "country":
             by_country: dict[str, list[EventRecord]] = {}
             for r in recs:
@@ -209,7 +228,9 @@ class RecordsEngine:
         if intent == "list" and target == "city":
             cities = list(dict.fromkeys(r.city.ar for r in recs))
             return Draft(f"{arabic.join_ar(cities)}.\n" + self._bullets(recs, self.line), True, cites)
-        # what / list of meetings / unknown: describe each occasion
+        # what / list of meetings / unknown: describe each occasion (a long list stays one line each)
+        if len(recs) > 3:
+            return Draft(f"{arabic.meetings(len(recs))}{scope}:\n" + self._bullets(recs, self.line), True, cites)
         return Draft(self._bullets(recs, lambda r: f"{self.line(r)}: {r.summary_ar}"), True, cites)
 
     def _nothing(self, frame: Frame, sel: Selection) -> Draft:
@@ -224,7 +245,8 @@ class RecordsEngine:
 
     def _bullets(self, items: list, fn: Callable) -> str:  # type: ignore[type-arg]
         if len(items) == 1:
-            return fn(items[0]) + "."
+            line = fn(items[0])
+            return line if line.endswith((".", "؟", "!", "…")) else line + "."
         return "\n".join(f"- {fn(i)}" for i in items)
 
     def _highlights(self, frame: Frame, r: EventRecord) -> list[str]:

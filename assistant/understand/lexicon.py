@@ -4,6 +4,7 @@ person or agency, built from the knowledge files (reference data + records), nev
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -54,9 +55,15 @@ def load_question_words(knowledge_dir: Path) -> QuestionWords:
         raise KnowledgeError(str(path), str(exc).splitlines()[0]) from exc
 
 
-def _surname(name: str) -> str | None:
-    parts = name.split()
-    return parts[-1] if len(parts) > 1 and len(parts[-1]) >= 4 else None
+ROMAN = re.compile(r"^[IVXL]+$")
+
+
+def _surnames(name_ar: str, name_latin: str) -> list[str]:
+    """Last names alone («ماكالوم», «McCallum») also name a person; regnal numbers («السادس», «VI») do not."""
+    latin, arabic = name_latin.split(), name_ar.split()
+    if len(latin) < 2 or ROMAN.match(latin[-1]):
+        return []
+    return [p[-1] for p in (latin, arabic) if len(p) > 1 and len(p[-1]) >= 4]
 
 
 class Lexicon:
@@ -96,9 +103,7 @@ class Lexicon:
                 ]
                 for c in r.counterparts:
                     pe = Entity("person", c.name_latin, c.name_ar)
-                    pairs += [
-                        (n, pe) for n in (c.name_ar, c.name_latin, _surname(c.name_ar), _surname(c.name_latin)) if n
-                    ]
+                    pairs += [(n, pe) for n in (c.name_ar, c.name_latin, *_surnames(c.name_ar, c.name_latin))]
                     for agency in (c.agency_ar, c.agency_en):
                         if agency:
                             pairs.append((agency, Entity("agency", c.agency_en or agency, c.agency_ar or agency)))
