@@ -1,0 +1,105 @@
+"""`assistant eval`: the CLI face of the suite, plugged in through the `assistant.commands` entry point."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from assistant.offline import enable_offline_mode
+from assistant.settings import Settings
+
+EXIT_GATE_FAILED = 1
+EXIT_USAGE = 2
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "eval",
+        help="شغّل مجموعة التقييم — run the evaluation suite (assistant vs plain-RAG baseline)",
+        description=(
+            "يقيّم المساعد على مجموعات أسئلة JSONL ويكتب التقارير. "
+            "Scores the assistant (and a plain LangChain RAG baseline) on JSONL datasets; "
+            "writes results.jsonl, report.json, report.md and a PNG chart; exits non-zero when a gate fails."
+        ),
+    )
+    parser.add_argument(
+        "--dataset",
+        action="append",
+        type=Path,
+        metavar="PATH",
+        help="JSONL dataset (repeatable). Default: every evals/datasets/*.jsonl",
+    )
+    parser.add_argument("--out", type=Path, default=Path("artifacts/eval"), metavar="DIR", help="Output folder.")
+    parser.add_argument(
+        "--gate",
+        action="append",
+        default=[],
+        metavar="METRIC>=VALUE",
+        help="Fail (exit 1) unless the assistant meets it, e.g. accuracy>=0.9, hallucination_rate<=0, "
+        "'accuracy[slice:records]>=0.95'. Repeatable.",
+    )
+    parser.add_argument("--no-baseline", action="store_true", help="Skip the plain-RAG baseline run.")
+    parser.add_argument("--tag", action="append", default=[], help="Only items with this tag (repeatable: any).")
+    parser.add_argument("--limit", type=int, default=None, help="Only the first N items of each dataset.")
+    parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+    parser.set_defaults(func=run_command)
+
+
+def run_command(args: argparse.Namespace, settings: Settings) -> int:
+    enable_offline_mode()
+    from evals.gates import Gate, GateSpecError
+    from evals.runner import default_datasets
+    from evals.schema import DatasetError, load_dataset
+
+    try:
+        gates = [Gate.parse(spec) for spec in args.gate]
+    except GateSpecError as exc:
+        print(f"بوابة غير صالحة — {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    paths = args.dataset or default_datasets()
+    if not paths:
+        print("لا توجد مجموعات بيانات — no dataset given and none in evals/datasets/", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        datasets = [load_dataset(p) for p in paths]
+    except DatasetError as exc:
+        print(f"مجموعة بيانات غير صالحة — invalid dataset: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for ds in datasets:
+        if args.tag:
+            ds.items = [i for i in ds.items if set(args.tag) & set(i.tags)]
+        if args.limit is not None:
+            ds.items = ds.items[: args.limit]
+    datasets = [ds for ds in datasets if ds.items]
+    if not datasets:
+        print("لا توجد أسئلة بعد التصفية — no items left after --tag/--limit", file=sys.stderr)
+        return EXIT_USAGE
+
+    from assistant import Assistant, AssistantError
+    from evals.report import write_all
+    from evals.runner import run_suite
+
+    try:
+        assistant = Assistant.load(settings=settings)
+    except AssistantError as exc:
+        print(str(exc), file=sys.stderr)
+        return int(getattr(exc, "exit_code", 1))
+    suite = run_suite(assistant, datasets, gates=gates, baseline=not args.no_baseline, progress=not args.no_progress)
+    written = write_all(suite, args.out)
+
+    metrics = suite.metrics()
+    overall = metrics["assistant"]["overall"]
+    line = f"accuracy {overall['accuracy']:.3f} over {overall['n']} items"
+    if "baseline" in metrics:
+        line += f" (baseline {metrics['baseline']['overall']['accuracy']:.3f})"
+    print(line)
+    for name, path in written.items():
+        print(f"  {name}: {path}")
+    for g in suite.gates:
+        print(("✅ " if g.passed else "❌ ") + g.message)
+    if suite.failed_gates:
+        names = ", ".join(g.gate.label for g in suite.failed_gates)
+        print(f"فشلت بوابة التقييم: {names} — eval gate failed: {names}", file=sys.stderr)
+        return EXIT_GATE_FAILED
+    return 0
