@@ -21,7 +21,6 @@ from assistant.offline import enable_offline_mode
 from assistant.pipeline import Pipeline
 from assistant.retrieve.hybrid import HybridRetriever, build_bm25
 from assistant.settings import Settings
-from assistant.text import analyze
 from assistant.understand.lexicon import Lexicon, load_question_words
 
 if TYPE_CHECKING:
@@ -78,20 +77,8 @@ class Assistant:
             candidate_k=s.candidate_k,
             rrf_k=s.rrf_k,
         )
-        words = lexicon.words
-        cue_words = [w for ws in words.intents.values() for w in ws] + [w for ws in words.targets.values() for w in ws]
-        cue_words += words.meeting_words + words.article_words + words.followup_starts + words.followup_refs
-        cue_words += (
-            words.greetings + words.busiest + words.framing_words + [w for ws in words.order.values() for w in ws]
-        )
-        subject_words = [
-            n for c in kb.collections for n in (c.subject.name_ar, c.subject.name_latin, *c.subject.aliases)
-        ]
-        ignore = {t for w in cue_words + subject_words for t in analyze(w)}
-        vocab = Vocabulary(
-            [d.page_content for d in docs] + [a.body for a in kb.articles],
-            extra_terms={t for p in lexicon.phrases for t in analyze(p)} | ignore,
-        )
+        texts = [d.page_content for d in docs] + [a.body for a in kb.articles] + [a.meta.title for a in kb.articles]
+        vocab = Vocabulary(texts, extra_terms=lexicon.known_stems)
         records = RecordsEngine(kb)
         self._pipeline = Pipeline(
             s,
@@ -99,7 +86,7 @@ class Assistant:
             retriever,
             records,
             ClaimsEngine(kb, records),
-            ArticleAnswerer(kb, vocab, ignore),
+            ArticleAnswerer(kb, vocab, lexicon),
             vocab,
         )
 

@@ -38,6 +38,9 @@ class Answer(BaseModel):
     question: str = Field("", description="The question as understood (follow-ups resolved).")
     suggestions: list[str] = Field(default_factory=list, description="Nearby questions the base can answer.")
     retrieved_ids: list[str] = Field(default_factory=list, description="Ranked ids retrieval returned.")
+    evidence: float | None = Field(
+        None, description="Best article sentence's share of the question's content words, when one was sought."
+    )
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
     def to_json(self) -> str:

@@ -4,6 +4,7 @@ beside what the records document whenever the two differ.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from assistant.answer import arabic
@@ -12,6 +13,7 @@ from assistant.index.documents import chunk_article
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.knowledge.schema import Claim
 from assistant.models import Citation
+from assistant.text import normalize
 from assistant.understand.question import Frame
 
 
@@ -44,19 +46,60 @@ class ClaimsEngine:
         return self.claims.get(kind)
 
     def answer(self, frame: Frame) -> Draft | None:
-        """Answer from the claims when the question is about totals, busy months, axes or named countries."""
+        """Answer from the claims when the question is about totals, busy months, axes, named countries or
+        the article itself (title, date, publisher)."""
+        article = "article" in frame.flags
         # «حسب المقال، كم دولة زارها؟» still asks the article's total; a kind alone narrows the records otherwise
-        kinds_ok = "article" in frame.flags
-        plain = not [e for e in frame.filters if not (kinds_ok and e.type == "kind")]
-        if "busiest" in frame.flags and (frame.target in {None, "meeting"} or frame.of("month") == []):
+        plain = not [e for e in frame.filters if not (article and e.type == "kind")]
+        places = frame.of("country") + frame.of("region") + frame.of("city")
+        unknown_year = bool(frame.years) and not self.records.known_years(frame.years)
+        if frame.target == "role" and any(e.type == "subject" for e in frame.entities):
+            return self._role()
+        if frame.target == "metadata" or (article and frame.intent == "when" and plain):
+            return self._metadata()
+        if "busiest" in frame.flags and not places and frame.target != "country":
             return self._busiest()
-        if frame.intent == "count" and plain:
+        if frame.intent == "count" and plain and "records" not in frame.flags and not unknown_year:
             return self._totals(frame)
-        if frame.target == "topic" and plain and ("article" in frame.flags or frame.intent in {"list", "what"}):
+        if frame.intent == "yesno" and self._states_total(frame):
+            return self._totals(frame)
+        if frame.target == "axis" and plain:
             return self._axes()
-        if "article" in frame.flags and frame.target == "country" and plain:
-            return self._named_countries()
+        if article and frame.target == "country" and not frame.of("country"):
+            return self._named_countries(frame)
         return None
+
+    def _states_total(self, frame: Frame) -> bool:
+        """«هل صحيح أنه أجرى 20 لقاء في 13 دولة؟»: the question repeats the article's own numbers."""
+        said = {c.value for _, c in self.claims.values() if c.kind in {"count_meetings", "count_countries"}}
+        numbers = {int(n) for n in re.findall(r"\d+", normalize(frame.text)) if int(n) not in frame.years}
+        return bool(numbers) and numbers <= said
+
+    def _role(self) -> Draft | None:
+        """«ما هو منصب حموشي؟»: the subject's title, cited where the article states it."""
+        subject = self.kb.collections[0].subject if self.kb.collections else None
+        if subject is None or not subject.title_ar:
+            return None
+        mention = self.records.article_mention(subject.title_ar)
+        cites = [mention] if mention else [self.records.cite(self.kb.records[0])]
+        return Draft(f"{subject.name_ar} هو {subject.title_ar}.", True, cites, route="claims")
+
+    def _metadata(self) -> Draft | None:
+        if not self.kb.articles:
+            return None
+        a = self.kb.articles[0]
+        date = self.records.dates.day(a.meta.published)
+        text = f"المقال «{a.meta.title}» نشره موقع {a.meta.publisher} يوم {date}."
+        cite = Citation(
+            source_id=f"{a.meta.id}#c01",
+            kind="article",
+            title=a.meta.title,
+            url=str(a.meta.url),
+            quote=a.meta.title,
+            date=a.meta.published.isoformat(),
+            highlights=[],
+        )
+        return Draft(text, True, [cite], route="claims")
 
     def _totals(self, frame: Frame) -> Draft | None:
         meetings, countries = self._get("count_meetings"), self._get("count_countries")
@@ -120,13 +163,31 @@ class ClaimsEngine:
             route="claims",
         )
 
-    def _named_countries(self) -> Draft | None:
+    def _named_countries(self, frame: Frame) -> Draft | None:
         got = self._get("countries_named")
         if not got:
             return None
         aid, claim = got
-        names = arabic.join_ar([self.records.country[i].ar for i in claim.countries])
-        return Draft(f"يذكر المقال بالاسم: {names}.", True, [self.cite(aid, claim.quote)], route="claims")
+        regions = [set(self.records.region[e.value].members) for e in frame.of("region")]
+        named = [i for i in claim.countries if all(i in members for members in regions)]
+        cites = [self.cite(aid, claim.quote)]
+        for iso in named:  # a country the quote does not carry is cited where the article names it
+            label = self.records.country[iso].ar
+            if normalize(label) not in normalize(claim.quote):
+                mention = self.records.article_mention(label)
+                if mention:
+                    cites.append(mention)
+        text = f"يذكر المقال بالاسم: {arabic.join_ar([self.records.country[i].ar for i in named])}."
+        documented = {r.country.iso: r for r in self.kb.records}
+        missing = [i for i in documented if i not in claim.countries and all(i in m for m in regions)]
+        if missing:
+            text += (
+                " ولا يذكر بالاسم دولاً توثّق السجلات لقاءات معها: "
+                + arabic.join_ar([self.records.country[i].ar for i in missing])
+                + "."
+            )
+            cites += [self.records.cite(documented[i]) for i in missing]
+        return Draft(text, True, cites, route="claims")
 
     def _subject(self) -> str:
         return self.kb.collections[0].subject.name_ar if self.kb.collections else ""

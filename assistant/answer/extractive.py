@@ -16,9 +16,24 @@ from assistant.index.documents import article_sentences
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.models import Citation
 from assistant.text import analyze, light_stem, strip_clitics, tokenize
+from assistant.understand.lexicon import Lexicon
 
 MAX_QUOTE_CHARS = 420
 PRONOUN_SUFFIXES = ("ها", "هم", "هما", "هن", "ه", "كم", "نا", "وا")
+
+
+def _covered(term: str, have: set[str]) -> bool:
+    """Exact stem, or the same word with another light ending («نشاطا» ~ «نشاط», «شهران» ~ «شهري»): Arabic
+    inflection the light stemmer leaves, matched as a shared prefix of all but the last letter or two."""
+    if term in have:
+        return True
+    if len(term) < 3 or term.isascii():
+        return False
+    for h in have:
+        k = max(3, min(len(term), len(h)) - 1)
+        if abs(len(term) - len(h)) <= 2 and len(h) >= 3 and h[:k] == term[:k]:
+            return True
+    return False
 
 
 class Vocabulary:
@@ -51,25 +66,33 @@ class Vocabulary:
 
 
 class ArticleAnswerer:
-    def __init__(self, kb: KnowledgeBase, vocab: Vocabulary, ignore: set[str]) -> None:
+    def __init__(self, kb: KnowledgeBase, vocab: Vocabulary, lexicon: Lexicon) -> None:
         self.kb = kb
         self.vocab = vocab
-        self.ignore = ignore  # cue words (question words, the subject's name) that carry no content
+        self.lexicon = lexicon
+        self.ignore = lexicon.function_stems  # question words and framing: no content
+        self.names = lexicon.name_stems
         self.sentences = {a.meta.id: article_sentences(a) for a in kb.articles}
 
     def content_tokens(self, question: str) -> list[str]:
-        """The question's words that are neither stopwords nor cue words, unstemmed."""
-        return [t for t in tokenize(question) if analyze(t) and not set(analyze(t)) <= self.ignore]
+        """The question's words that are neither stopwords, numbers, framing words nor the subject's name."""
+        text = self.lexicon.without_subject(question)
+        return [t for t in tokenize(text) if not t.isdigit() and analyze(t) and not set(analyze(t)) <= self.ignore]
 
     def content_terms(self, question: str) -> list[str]:
-        return list(dict.fromkeys(t for t in analyze(question) if t not in self.ignore))
+        text = self.lexicon.without_subject(question)
+        return list(dict.fromkeys(t for t in analyze(text) if t not in self.ignore and not t.isdigit()))
+
+    def weight(self, term: str) -> float:
+        return self.vocab.idf(term) * (0.5 if term in self.names else 1.0)
 
     def evidence(self, terms: list[str], sentence: str) -> float:
+        """Share of the question's content (idf-weighted; names count half) that the sentence carries."""
         if not terms:
             return 0.0
         have = set(analyze(sentence))
-        total = sum(self.vocab.idf(t) for t in terms)
-        return sum(self.vocab.idf(t) for t in terms if t in have) / total
+        total = sum(self.weight(t) for t in terms)
+        return sum(self.weight(t) for t in terms if _covered(t, have)) / total
 
     def answer(self, question: str, retrieved: list[Document], min_evidence: float) -> tuple[Draft | None, float]:
         """The best-supported sentence(s) among the retrieved article chunks, or None below the threshold."""

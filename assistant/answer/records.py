@@ -4,17 +4,27 @@ people or topics — every statement backed by the records it cites. Plain retri
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.answer import arabic
-from assistant.index.documents import record_text
+from assistant.index.documents import article_sentences, chunk_article, record_text
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.knowledge.schema import EventRecord
 from assistant.models import Citation
+from assistant.text import normalize
 from assistant.understand.question import Frame
 
 ABROAD = {"visit_abroad", "multilateral"}
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass
@@ -93,13 +103,20 @@ class RecordsEngine:
                     c.name_latin in people or (c.agency_en or "").casefold() in agencies for c in r.counterparts
                 )
             )
-        topics = {e.value for e in frame.of("topic")}
-        if topics:
-            tests.append(lambda r: bool(topics & set(r.topics)))
+        if frame.days:
+            tests.append(
+                lambda r: any(
+                    r.start <= dt.date(r.start.year, m, d) <= r.end for m, d in frame.days if _valid(r.start.year, m, d)
+                )
+            )
         base = [r for r in self.kb.records if all(t(r) for t in tests)]
+        topics = {e.value for e in frame.of("topic")}
+        on_topic = [r for r in base if topics & set(r.topics)]
+        if on_topic or not tests:  # a topic word inside a title («المفوض العام للاستعلامات») must not empty it
+            base = on_topic if topics else base
         kinds = {e.value for e in frame.of("kind")}
-        if "visit_abroad" in kinds:
-            kinds |= ABROAD
+        if "visit_abroad" in kinds and "strict_kind" not in frame.flags:
+            kinds |= ABROAD  # «زار», «خارج المغرب»: every trip abroad; «زيارات العمل» only the working visits
         chosen = [r for r in base if r.kind in kinds] if kinds else base
         chosen.sort(key=lambda r: r.start)
         if frame.order == "first":
@@ -153,6 +170,10 @@ class RecordsEngine:
 
     def answer(self, frame: Frame) -> Draft | None:
         """An exact answer, or None when the question names nothing the records can filter on."""
+        if frame.years and not self.known_years(frame.years):
+            covered = arabic.join_ar(sorted({str(r.start.year) for r in self.kb.records}))
+            asked = arabic.join_ar([str(y) for y in frame.years])
+            return Draft(f"لا تتضمن قاعدة المعرفة لقاءات سنة {asked}؛ السجلات تغطي سنة {covered}.", False, [])
         sel = self.select(frame)
         recs = sel.records
         scope = f" ({sel.described})" if sel.described else ""
@@ -241,7 +262,37 @@ class RecordsEngine:
             text = f"لا، لا توثّق السجلات {asked} ({sel.described})؛ لكنها تذكر:\n" + self._bullets(other, self.line)
             return Draft(text, True, [self.cite(r) for r in other])
         what = sel.described or "ما سألت عنه"
+        if frame.intent == "yesno":  # «هل التقى بمسؤولين برتغاليين؟»: a plain no, where the base speaks of it
+            for e in frame.entities:
+                mention = self.article_mention(e.label) if e.type in {"country", "person", "city"} else None
+                if mention:
+                    text = (
+                        f"لا، لا توثّق السجلات أي لقاء لـ{subject} يخص {what}. "
+                        f"ويرد ذكر {e.label} في المقال: «{mention.quote}»"
+                    )
+                    return Draft(text, True, [mention])
         return Draft(f"لا تتضمن قاعدة المعرفة أي لقاء لـ{subject} يخص {what}.", False, [])
+
+    def article_mention(self, label: str) -> Citation | None:
+        """The first article sentence that names ``label`` (matching keys, display text kept)."""
+        key = normalize(label)
+        for article in self.kb.articles:
+            for start, end in article_sentences(article):
+                if key in normalize(article.body[start:end]):
+                    chunk = next(c for c in chunk_article(article) if c.start <= start < c.end)
+                    quote = article.body[start:end].strip()
+                    return Citation(
+                        source_id=chunk.id,
+                        kind="article",
+                        title=article.meta.title,
+                        url=str(article.meta.url),
+                        quote=quote,
+                        start=start,
+                        end=start + len(quote),
+                        date=article.meta.published.isoformat(),
+                        highlights=[label],
+                    )
+        return None
 
     def _bullets(self, items: list, fn: Callable) -> str:  # type: ignore[type-arg]
         if len(items) == 1:

@@ -53,6 +53,7 @@ _LETTERS: dict[str, str] = {
     "ڪ": "ك",
     "گ": "ك",  # gaf, and Moroccan ڭ (أڭادير = أكادير)
     "ڭ": "ك",
+    "ݣ": "ك",  # U+0763, another Moroccan gaf (فأݣادير)
     "ڨ": "ق",  # Algerian/Tunisian g
     "ڤ": "ف",  # v in foreign names
     "پ": "ب",

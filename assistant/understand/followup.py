@@ -30,6 +30,9 @@ def merge(current: Frame, previous: Frame | None) -> Frame:
     if not elliptical:
         return current
     named = {FAMILIES.get(e.type, e.type) for e in current.entities}
+    if current.what_about and current.filters:
+        # «وماذا عن الجمعية العامة للإنتربول؟» asks the same question of new things: old filters go
+        named |= {FAMILIES.get(e.type, e.type) for e in previous.filters}
     kept: list[Entity] = [e for e in previous.entities if FAMILIES.get(e.type, e.type) not in named]
     intent = current.intent
     if intent in {"unknown", "what"} and current.filters and previous.intent != "unknown":
@@ -39,6 +42,7 @@ def merge(current: Frame, previous: Frame | None) -> Frame:
         target=current.target or previous.target,
         entities=tuple(kept) + current.entities,
         years=current.years or previous.years,
+        days=current.days or (previous.days if not current.filters else ()),
         order=current.order if current.order else (previous.order if not current.filters else None),
         flags=current.flags | (previous.flags & {"meeting", "article"}),
         followup=True,

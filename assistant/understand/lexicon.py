@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.errors import KnowledgeError
 from assistant.knowledge.loader import KnowledgeBase
-from assistant.text import PhraseMatcher, normalize, tokenize
+from assistant.text import PhraseMatcher, analyze, normalize, tokenize
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class QuestionWords(BaseModel):
     targets: dict[str, list[str]]
     meeting_words: list[str]
     article_words: list[str]
+    records_words: list[str] = Field(default_factory=list)
+    strict_kind_words: list[str] = Field(default_factory=list)
     order: dict[str, list[str]]
     followup_starts: list[str]
     followup_refs: list[str]
@@ -107,8 +109,9 @@ class Lexicon:
                     for agency in (c.agency_ar, c.agency_en):
                         if agency:
                             pairs.append((agency, Entity("agency", c.agency_en or agency, c.agency_ar or agency)))
+        self.pairs = pairs
         self.entities: PhraseMatcher[Entity] = PhraseMatcher(pairs)
-        self.phrases = {normalize(p) for p, _ in pairs}
+        self.phrases = {normalize(p) for p, _ in pairs if p}
 
     def _cues(self, groups: dict[str, list[str]]) -> PhraseMatcher[str]:
         return PhraseMatcher([(w, key) for key, ws in groups.items() for w in ws], fuzzy=False)
@@ -131,12 +134,46 @@ class Lexicon:
             {
                 "meeting": self.words.meeting_words,
                 "article": self.words.article_words,
+                "records": self.words.records_words,
+                "strict_kind": self.words.strict_kind_words,
                 "injection": self.words.injection,
                 "greeting": self.words.greetings,
                 "ref": self.words.followup_refs,
                 "busiest": self.words.busiest,
             }
         )
+
+    @cached_property
+    def function_stems(self) -> set[str]:
+        """Stems of words that frame a question without carrying its content («ما», «حسب المقال», «سنة»)."""
+        w = self.words
+        groups = [*w.intents.values(), *w.order.values(), w.framing_words, w.followup_starts, w.followup_refs]
+        groups += [w.greetings, w.article_words, w.records_words, w.busiest]
+        return {t for g in groups for p in g for t in analyze(p)}
+
+    @cached_property
+    def known_stems(self) -> set[str]:
+        """Every stem of every name and cue: such a word never marks a question as out of scope."""
+        w = self.words
+        groups = [*w.targets.values(), w.meeting_words, w.strict_kind_words, w.subject_refs, w.injection]
+        cues = {t for g in groups for p in g for t in analyze(p)} | self.function_stems
+        return cues | {t for p in self.phrases for t in analyze(p)}
+
+    @cached_property
+    def name_stems(self) -> set[str]:
+        """Stems of place and subject names: they locate a question but are rarely what it asks."""
+        kinds = {"country", "region", "city", "subject"}
+        return {t for p, e in self.pairs if e.type in kinds for t in analyze(p)}
+
+    def without_subject(self, text: str) -> str:
+        """The question with the subject's name blanked out («ما هو منصب عبد اللطيف حموشي» → «ما هو منصب»)."""
+        for m in reversed(self.entities.find(text)):
+            if m.payload.type == "subject":
+                text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
+        return text
+
+    def month_label(self, number: int) -> str:
+        return next(m.names[0] for m in self.kb.reference.months if m.number == number)
 
     @cached_property
     def followup_starts(self) -> list[list[str]]:

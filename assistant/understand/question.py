@@ -6,11 +6,16 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.models import Intent
-from assistant.text import normalize, tokenize
+from assistant.text import is_stopword, light_stem, normalize, stopwords, tokenize, tokens_with_spans
 from assistant.understand.lexicon import Entity, Lexicon
 
 YEAR = re.compile(r"\b(19\d{2}|20\d{2})\b")
-INTENT_ORDER: tuple[Intent, ...] = ("count", "when", "where", "who", "yesno", "why", "list", "what")
+MONTH_NUMBER = re.compile(r"(?:\bشهر|\bالشهر|\bmonth)\s+(\d{1,2})\b")
+DAY_BEFORE = re.compile(r"(?:^|\s)(\d{1,2})\s*$")
+RANGE_WORDS = ("بين", "من", "between", "from")
+# «who» before «when»/«where»: «Who is the Brazilian police chief he met, and where?» asks for a person
+INTENT_ORDER: tuple[Intent, ...] = ("count", "who", "when", "where", "yesno", "why", "list", "what")
+LISTABLE = {"country", "city", "meeting", "person", "agreement"}
 FIRST_WORD_ONLY = {"yesno"}
 
 
@@ -22,6 +27,9 @@ class Frame:
     entities: tuple[Entity, ...] = ()
     years: tuple[int, ...] = ()
     order: str | None = None  # first | last
+    days: tuple[tuple[int, int], ...] = ()  # (month, day) pairs: «13 شباط», «25 نوفمبر»
+    what_about: bool = False  # «وماذا عن قطر؟»: swap the entities, keep the question
+    uncountable: str | None = None  # «كم عدد سكان…؟»: the noun a count asks about, when the base cannot count it
     flags: frozenset[str] = field(default_factory=frozenset)  # meeting article injection greeting ref
     followup: bool = False  # leans on an earlier turn
 
@@ -50,14 +58,57 @@ def _strip_conj(token: str) -> str:
     return token[1:] if len(token) > 2 and token[0] in "وف" else token
 
 
+def _counted_noun(text: str, lex: Lexicon, covered: list[tuple[int, int]]) -> str | None:
+    """The word after «كم»/«عدد»/«how many» when it is neither a countable target nor a known name."""
+    cues = [m for m in lex.intent_cues.find(text) if m.payload == "count"]
+    if not cues:
+        return None
+    skip = set(tokenize(" ".join(lex.words.intents["count"]))) | {"من", "ما"}
+    stops = stopwords()
+    seen: list[str] = []
+    for token, start, end in tokens_with_spans(text[cues[0].end :]):
+        start, end = start + cues[0].end, end + cues[0].end
+        if token in skip or light_stem(token) in skip or is_stopword(token, stops):
+            continue  # «كم عددها», «أشحال من…»
+        if any(s <= start < e or s < end <= e for s, e in covered):
+            return None
+        seen.append(text[start:end])
+        if len(seen) == 2:  # «كم مسؤولا أجنبيا», «how many foreign officials»: the noun may come second
+            break
+    return seen[0] if seen else None
+
+
+def _what_about(lex: Lexicon, tokens: list[str]) -> bool:
+    return any(cue != ["و"] and tokens[: len(cue)] == cue for cue in lex.followup_starts)
+
+
 def _starts_followup(lex: Lexicon, tokens: list[str]) -> bool:
-    for cue in lex.followup_starts:
-        if cue == ["و"]:
-            continue
-        if tokens[: len(cue)] == cue:
-            return True
     # «وقطر؟», «ومتى…؟», «ومن التقى…؟»: a short turn opening with the conjunction و.
-    return bool(tokens) and tokens[0].startswith("و") and len(tokens) <= 5
+    return _what_about(lex, tokens) or (bool(tokens) and tokens[0].startswith("و") and len(tokens) <= 5)
+
+
+def _months_and_days(
+    text: str, lex: Lexicon, entities: list[Entity], spans: list[tuple[int, int]]
+) -> tuple[list[Entity], tuple[tuple[int, int], ...]]:
+    """Months given as numbers («شهر ٩»), days before a month name («13 شباط»), ranges («بين فبراير وأبريل»)."""
+    months = [e for e in entities if e.type == "month"]
+    extra: list[Entity] = []
+    for m in MONTH_NUMBER.finditer(normalize(text)):
+        n = int(m.group(1))
+        if 1 <= n <= 12:
+            extra.append(Entity("month", str(n), lex.month_label(n)))
+    days = []
+    for e, (start, _) in zip(entities, spans, strict=True):
+        if e.type == "month":
+            before = DAY_BEFORE.search(normalize(text[:start]))
+            if before and 1 <= int(before.group(1)) <= 31:
+                days.append((int(e.value), int(before.group(1))))
+    numbers = sorted({int(e.value) for e in months})
+    words = set(tokenize(text))
+    if len(numbers) == 2 and words & set(RANGE_WORDS) and numbers[1] - numbers[0] > 1:
+        between = range(numbers[0] + 1, numbers[1])
+        extra += [Entity("month", str(n), lex.month_label(n)) for n in between if n not in numbers]
+    return extra, tuple(days)
 
 
 def parse(question: str, lex: Lexicon) -> Frame:
@@ -82,8 +133,12 @@ def parse(question: str, lex: Lexicon) -> Frame:
         if candidate in intents:
             intent = candidate
             break
-    targets = [m.payload for m in lex.target_cues.find(text)]
-    entities = tuple(m.payload for m in lex.entities.find(text))
+    target_matches = lex.target_cues.find(text)
+    targets = [m.payload for m in target_matches]
+    found = lex.entities.find(text)
+    entity_list = [m.payload for m in found]
+    extra, days = _months_and_days(text, lex, entity_list, [(m.start, m.end) for m in found])
+    entities = tuple(entity_list + extra)
     flags = frozenset(m.payload for m in lex.flags.find(text))
     if any(p.lower() in text.lower() for p in lex.words.injection_patterns):
         flags |= {"injection"}
@@ -91,6 +146,8 @@ def parse(question: str, lex: Lexicon) -> Frame:
     years = tuple(int(y) for y in YEAR.findall(normalize(text)))
     if intent == "unknown" and any(e.type != "subject" for e in entities):
         intent = "what"
+    if intent == "what" and targets and targets[0] in LISTABLE:  # «ما البلدان التي زارها…؟» lists
+        intent = "list"
     return Frame(
         text=text,
         intent=intent,
@@ -100,4 +157,9 @@ def parse(question: str, lex: Lexicon) -> Frame:
         order=order,
         flags=flags,
         followup=_starts_followup(lex, tokens) or ("ref" in flags and not entities),
+        days=days,
+        what_about=_what_about(lex, tokens),
+        uncountable=_counted_noun(text, lex, [(m.start, m.end) for m in (*target_matches, *found)])
+        if intent == "count"
+        else None,
     )
