@@ -209,6 +209,24 @@ def _count_line(shown: int, total: int) -> str:
 # --- the app -----------------------------------------------------------------------------------------
 
 
+def _count_plot(frame: Any, x: str, title: str, x_title: str, elem_id: str, label: str) -> gr.BarPlot:
+    """A bar chart of meeting counts per category, largest first."""
+    return gr.BarPlot(
+        frame,
+        x=x,
+        y=tables.COL_COUNT,
+        sort="-y",
+        title=title,
+        x_title=x_title,
+        y_title="عدد اللقاءات",
+        x_label_angle=-40,
+        y_lim=[0, None],
+        height=380,
+        elem_id=elem_id,
+        label=label,
+    )
+
+
 def build_app(assistant: Assistant) -> gr.Blocks:
     """The whole UI around one loaded ``Assistant`` (shared, read-only); conversation state is per session."""
     settings = assistant.settings
@@ -421,33 +439,21 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     label="اللقاءات شهرًا بشهر",
                 )
                 with gr.Row():
-                    country_plot = gr.BarPlot(
+                    country_plot = _count_plot(
                         tables.per_country_frame(records),
-                        x=tables.COL_COUNTRY,
-                        y=tables.COL_COUNT,
-                        sort="-y",
-                        title="اللقاءات حسب الدولة",
-                        x_title="الدولة",
-                        y_title="عدد اللقاءات",
-                        x_label_angle=-40,
-                        y_lim=[0, None],
-                        height=380,
-                        elem_id="country-plot",
-                        label="حسب الدولة",
+                        tables.COL_COUNTRY,
+                        "اللقاءات حسب الدولة",
+                        "الدولة",
+                        "country-plot",
+                        "حسب الدولة",
                     )
-                    region_plot = gr.BarPlot(
+                    region_plot = _count_plot(
                         tables.per_region_frame(records, reference),
-                        x=tables.COL_REGION,
-                        y=tables.COL_COUNT,
-                        sort="-y",
-                        title="اللقاءات حسب المنطقة (قد ينتمي اللقاء إلى أكثر من منطقة)",
-                        x_title="المنطقة",
-                        y_title="عدد اللقاءات",
-                        x_label_angle=-40,
-                        y_lim=[0, None],
-                        height=380,
-                        elem_id="region-plot",
-                        label="حسب المنطقة",
+                        tables.COL_REGION,
+                        "اللقاءات حسب المنطقة (قد ينتمي اللقاء إلى أكثر من منطقة)",
+                        "المنطقة",
+                        "region-plot",
+                        "حسب المنطقة",
                     )
 
             with gr.Tab("المصادر", id="sources", elem_id="tab-sources"):

@@ -8,8 +8,8 @@ import re
 from collections import Counter
 
 from assistant.answer import arabic
+from assistant.answer.cite import article_citation
 from assistant.answer.records import Draft, RecordsEngine
-from assistant.index.documents import chunk_article
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.knowledge.schema import Claim
 from assistant.models import Citation
@@ -28,19 +28,7 @@ class ClaimsEngine:
 
     def cite(self, article_id: str, quote: str) -> Citation:
         article = self.kb.article(article_id)
-        start = article.body.index(quote)
-        chunk = next(c for c in chunk_article(article) if c.start <= start < c.end)
-        return Citation(
-            source_id=chunk.id,
-            kind="article",
-            title=article.meta.title,
-            url=str(article.meta.url),
-            quote=quote,
-            start=start,
-            end=start + len(quote),
-            date=article.meta.published.isoformat(),
-            highlights=[],
-        )
+        return article_citation(article, article.body.index(quote), quote)
 
     def _get(self, kind: str) -> tuple[str, Claim] | None:
         return self.claims.get(kind)

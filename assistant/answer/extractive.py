@@ -11,10 +11,10 @@ from collections.abc import Iterable
 
 from langchain_core.documents import Document
 
+from assistant.answer.cite import article_citation
 from assistant.answer.records import Draft
 from assistant.index.documents import article_sentences
 from assistant.knowledge.loader import KnowledgeBase
-from assistant.models import Citation
 from assistant.text import analyze, light_stem, strip_clitics, tokenize
 from assistant.understand.lexicon import Lexicon
 
@@ -123,22 +123,7 @@ class ArticleAnswerer:
         if len(quote) > MAX_QUOTE_CHARS:
             quote = quote[:MAX_QUOTE_CHARS].rsplit(" ", 1)[0] + "…"
         start = article.body.index(quote.rstrip("…"), s)
-        chunk_id = next(
-            str(d.metadata["source_id"])
-            for d in retrieved
-            if d.metadata.get("article_id") == aid and int(d.metadata["start"]) <= start < int(d.metadata["end"])
-        )
         have = set(analyze(quote))
         highlights = [w for w in quote.split() if set(analyze(w)) & set(terms) & have]
-        citation = Citation(
-            source_id=chunk_id,
-            kind="article",
-            title=article.meta.title,
-            url=str(article.meta.url),
-            quote=quote,
-            start=start,
-            end=start + len(quote.rstrip("…")),
-            date=article.meta.published.isoformat(),
-            highlights=highlights,
-        )
+        citation = article_citation(article, start, quote, highlights)
         return Draft(f"حسب المقال: «{quote}»", True, [citation], route="article"), score

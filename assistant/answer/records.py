@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.answer import arabic
-from assistant.index.documents import article_sentences, chunk_article, record_text
+from assistant.answer.cite import article_citation
+from assistant.index.documents import article_sentences, record_text
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.knowledge.schema import EventRecord
 from assistant.models import Citation
@@ -279,19 +280,7 @@ class RecordsEngine:
         for article in self.kb.articles:
             for start, end in article_sentences(article):
                 if key in normalize(article.body[start:end]):
-                    chunk = next(c for c in chunk_article(article) if c.start <= start < c.end)
-                    quote = article.body[start:end].strip()
-                    return Citation(
-                        source_id=chunk.id,
-                        kind="article",
-                        title=article.meta.title,
-                        url=str(article.meta.url),
-                        quote=quote,
-                        start=start,
-                        end=start + len(quote),
-                        date=article.meta.published.isoformat(),
-                        highlights=[label],
-                    )
+                    return article_citation(article, start, article.body[start:end].strip(), [label])
         return None
 
     def _bullets(self, items: list, fn: Callable) -> str:  # type: ignore[type-arg]
