@@ -51,7 +51,10 @@ class Assistant:
         *,
         ingest_if_missing: bool = True,
         progress: ProgressFn | None = None,
+        warm: bool = True,
     ) -> Assistant:
+        """Load knowledge, model and index (ingesting first when the index is missing or was built with
+        another model). ``warm`` embeds one query so the first reader does not pay for the model's load."""
         enable_offline_mode()
         settings = settings or Settings()
         t0 = time.perf_counter()
@@ -63,6 +66,8 @@ class Assistant:
                 store.open_live(client, settings)  # raises IndexMissingError
             self.ingest(progress=progress)
         self._build()
+        if warm:
+            self.embeddings.embed_query("query")
         log.info("assistant ready in %.1f s", time.perf_counter() - t0)
         return self
 

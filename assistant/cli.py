@@ -54,10 +54,10 @@ def _progress(desc: str) -> Callable[[int, int], None]:
     return update
 
 
-def _load(settings: Settings, ingest_if_missing: bool = True) -> Assistant:
+def _load(settings: Settings, ingest_if_missing: bool = True, warm: bool = True) -> Assistant:
     from assistant.assistant import Assistant
 
-    return Assistant.load(settings, ingest_if_missing=ingest_if_missing, progress=_progress("embedding"))
+    return Assistant.load(settings, ingest_if_missing=ingest_if_missing, progress=_progress("embedding"), warm=warm)
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -90,7 +90,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.answer.guard import clean_question
 
     clean_question(args.question, settings.max_question_chars)  # bad input: exit 2 before loading anything
-    assistant = _load(settings)
+    assistant = _load(settings, warm=False)  # one question: load the model only if the answer needs it
     _print_answer(assistant.ask(args.question), args.json)
     return 0
 
@@ -120,7 +120,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
-    assistant = _load(settings, ingest_if_missing=False)
+    assistant = _load(settings, ingest_if_missing=False, warm=False)
     print(json.dumps(assistant.info(), ensure_ascii=False, indent=2))
     return 0
 

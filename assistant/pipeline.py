@@ -1,4 +1,7 @@
-"""The answer path as an LCEL chain: understand → retrieve → answer → (phrase) → Answer.
+"""The answer path as an LCEL chain: understand → answer (retrieving when it must) → (phrase) → Answer.
+
+Hybrid retrieval runs only when an answer needs passages (the article, refusals' suggestions): an exact
+records answer needs none, so a one-off CLI question about the meetings never loads the embedding model.
 
 ``phrase`` is the slot for an optional generative model: by default it passes the extractive draft
 through unchanged, so no generative model is ever needed; a generator plugged in there may only rephrase
@@ -33,7 +36,7 @@ class Turn:
     question: str
     history: list[str]
     frame: Frame | None = None
-    docs: list[Document] = field(default_factory=list)
+    docs: list[Document] | None = None  # None until an answer needs passages
     draft: Draft | None = None
     evidence: float | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -66,7 +69,6 @@ class Pipeline:
         self.phrase: Runnable[Turn, Turn] = RunnablePassthrough()  # the generative-model slot
         self.chain: Runnable[Turn, Answer] = (
             RunnableLambda(self.understand)
-            | RunnableLambda(self.retrieve)
             | RunnableLambda(self.answer)
             | self.phrase
             | RunnableLambda(self.finish)
@@ -83,12 +85,14 @@ class Pipeline:
         turn.lap("understand", t)
         return turn
 
-    def retrieve(self, turn: Turn) -> Turn:
-        t = time.perf_counter()
-        assert turn.frame is not None
-        turn.docs = self.retriever.invoke(turn.frame.text)
-        turn.lap("retrieve", t)
-        return turn
+    def retrieve(self, turn: Turn) -> list[Document]:
+        """Hybrid retrieval for the resolved question, once per turn."""
+        if turn.docs is None:
+            t = time.perf_counter()
+            assert turn.frame is not None
+            turn.docs = self.retriever.invoke(turn.frame.text)
+            turn.lap("retrieve", t)
+        return turn.docs
 
     def answer(self, turn: Turn) -> Turn:
         t = time.perf_counter()
@@ -102,7 +106,9 @@ class Pipeline:
         assert turn.frame is not None and turn.draft is not None
         draft = turn.draft
         cited = [c.source_id for c in draft.citations]
-        retrieved = list(dict.fromkeys(cited + [str(d.metadata["source_id"]) for d in turn.docs]))
+        # without a dense search, keyword search alone ranks what follows the cited sources
+        ranked = turn.docs if turn.docs is not None else self.retriever.bm25.invoke(turn.frame.text)
+        retrieved = list(dict.fromkeys(cited + [str(d.metadata["source_id"]) for d in ranked[: self.settings.top_k]]))
         turn.timings["total"] = round((time.perf_counter() - turn.started) * 1000, 2)
         intent: Intent = turn.frame.intent
         if "greeting" in turn.frame.flags and draft.route == "refusal" and not turn.frame.filters:
@@ -159,7 +165,7 @@ class Pipeline:
             if draft is not None and (strong or self._covers(frame, draft)):
                 if not draft.answerable:
                     draft.route = "refusal"
-                    draft.suggestions = self.suggestions(turn.docs)
+                    draft.suggestions = self.suggestions(self.retrieve(turn))
                 return self._with_notes(draft)
         draft = self._from_article(frame, turn)
         if draft is not None and not lost:
@@ -173,11 +179,12 @@ class Pipeline:
         return [w for w in words if w.casefold() in unknown and ((w.isupper() and len(w) > 1) or w[0].isupper())]
 
     def _refuse(self, text: str, turn: Turn) -> Draft:
-        return Draft(text, False, route="refusal", suggestions=self.suggestions(turn.docs))
+        return Draft(text, False, route="refusal", suggestions=self.suggestions(self.retrieve(turn)))
 
     def _from_article(self, frame: Frame, turn: Turn) -> Draft | None:
         """The article's best sentence; where the question names places the records document, say both."""
-        draft, turn.evidence = self.article.answer(frame.text, turn.docs, self.settings.min_evidence)
+        docs = self.retrieve(turn)
+        draft, turn.evidence = self.article.answer(frame.text, docs, self.settings.min_evidence)
         if draft is None:
             return None
         places = [e for e in frame.entities if e.type in {"country", "region", "city"}]
