@@ -68,10 +68,7 @@ class Pipeline:
         self.vocab = vocab
         self.phrase: Runnable[Turn, Turn] = RunnablePassthrough()  # the generative-model slot
         self.chain: Runnable[Turn, Answer] = (
-            RunnableLambda(self.understand)
-            | RunnableLambda(self.answer)
-            | self.phrase
-            | RunnableLambda(self.finish)
+            RunnableLambda(self.understand) | RunnableLambda(self.answer) | self.phrase | RunnableLambda(self.finish)
         )
 
     # --- steps ---------------------------------------------------------------------------------------
