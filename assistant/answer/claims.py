@@ -45,7 +45,7 @@ class ClaimsEngine:
             return self._role()
         if frame.target == "metadata" or (article and frame.intent == "when" and plain):
             return self._metadata()
-        if "busiest" in frame.flags and not places and frame.target != "country":
+        if "busiest" in frame.flags and not places and frame.target not in {"country", "city"}:
             return self._busiest()
         if frame.intent == "count" and plain and "records" not in frame.flags and not unknown_year:
             return self._totals(frame)

@@ -182,6 +182,8 @@ class RecordsEngine:
             return self._nothing(frame, sel)
         cites = [self.cite(r, self._highlights(frame, r)) for r in recs]
         intent, target = frame.intent, frame.target
+        if "busiest" in frame.flags and target in {"country", "city"}:
+            return self._busiest(recs, target, scope)
         if intent == "count":
             if target == "country":
                 isos = sorted({r.country.iso for r in recs})
@@ -254,6 +256,19 @@ class RecordsEngine:
         if len(recs) > 3:
             return Draft(f"{arabic.meetings(len(recs))}{scope}:\n" + self._bullets(recs, self.line), True, cites)
         return Draft(self._bullets(recs, lambda r: f"{self.line(r)}: {r.summary_ar}"), True, cites)
+
+    def _busiest(self, recs: list[EventRecord], target: str, scope: str) -> Draft:
+        """«ما الدولة الأكثر لقاءات؟»: the countries (or cities) with the most occasions, ties included."""
+        key = (lambda r: r.country.ar) if target == "country" else (lambda r: r.city.ar)
+        groups: dict[str, list[EventRecord]] = {}
+        for r in recs:
+            groups.setdefault(key(r), []).append(r)
+        top = max(len(g) for g in groups.values())
+        best = [name for name, g in groups.items() if len(g) == top]
+        chosen = [r for name in best for r in groups[name]]
+        text = f"حسب السجلات الموثقة{scope}: {arabic.join_ar(best)} ({arabic.meetings(top)}"
+        text += " لكل منها).\n" if len(best) > 1 else ").\n"
+        return Draft(text + self._bullets(chosen, self.line), True, [self.cite(r) for r in chosen])
 
     def _nothing(self, frame: Frame, sel: Selection) -> Draft:
         subject = next(iter(self.subject.values()), "")

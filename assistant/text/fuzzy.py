@@ -77,7 +77,8 @@ def _article_free(form: str) -> str:
 @lru_cache(maxsize=65536)
 def _token_keys(token: str) -> tuple[str, ...]:
     """Keys a text token may stand for: itself and its clitic-stripped forms, article removed."""
-    return tuple(dict.fromkeys(_article_free(f) for f in strip_clitics(token)))
+    # a word may begin with «ال» that is no article («ألمان», «إلهام»): keep the unstripped form as a key too
+    return tuple(dict.fromkeys(k for f in strip_clitics(token) for k in (_article_free(f), f)))
 
 
 def _allowed_distance(a: str, b: str) -> int:
