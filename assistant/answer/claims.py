@@ -51,7 +51,7 @@ class ClaimsEngine:
             return self._totals(frame)
         if frame.intent == "yesno" and self._states_total(frame):
             return self._totals(frame)
-        if frame.target == "axis" and plain:
+        if frame.target == "axis" and not places:  # «محاور التعاون الأمني» may also name a topic
             return self._axes()
         if article and frame.target == "country" and not frame.of("country"):
             return self._named_countries(frame)

@@ -19,7 +19,7 @@ from assistant.text import analyze, light_stem, strip_clitics, tokenize
 from assistant.understand.lexicon import Lexicon
 
 MAX_QUOTE_CHARS = 420
-PRONOUN_SUFFIXES = ("ها", "هم", "هما", "هن", "ه", "كم", "نا", "وا")
+PRONOUN_SUFFIXES = ("ها", "هم", "هما", "هن", "ه", "كم", "نا", "وا", "ا")  # «ا»: tanwin fath (شريكاً)
 
 
 def _covered(term: str, have: set[str]) -> bool:

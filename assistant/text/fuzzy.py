@@ -207,7 +207,8 @@ class PhraseMatcher(Generic[T]):
             return exact
         out: list[tuple[_Node[T], float]] = []
         for key in token_keys:
-            if not _fuzzy_eligible(key):
+            # the unstripped «ال…» form is for exact matches only: fuzzily, «الأمني» is one swap from «الماني»
+            if not _fuzzy_eligible(key) or key != _article_free(key):
                 continue
             hits = self._fuzzy_first(key) if node is self._root else node.fuzzy(key)
             out.extend((children[choice], score) for choice, score in hits)

@@ -262,3 +262,9 @@ def test_neighbouring_words_are_not_typos(text: str) -> None:
 )
 def test_spelling_variants_are_typos(text: str, payload: str) -> None:
     assert [m.payload for m in LOOK_ALIKES.find(text)] == [payload]
+
+
+def test_word_beginning_with_al_matches_as_written_but_never_fuzzily() -> None:
+    m = PhraseMatcher([("الألمان", "DE"), ("الألماني", "DE")])
+    assert [x.payload for x in m.find("مسؤولين ألمان")] == ["DE"]
+    assert m.find("التعاون الأمني") == []
