@@ -267,7 +267,7 @@ class Pipeline:
         for d in docs:
             if d.metadata.get("kind") == "record":
                 rec = next(r for r in self.records.kb.records if r.id == d.metadata["source_id"])
-                out.append(f"متى التقى {subject} مسؤولين من {rec.country.ar}؟".replace("  ", " "))
+                out.append(f"متى التقى {subject} بمسؤولين من {rec.country.ar}؟".replace("  ", " "))
                 out.append(f"من التقى {subject} في {rec.city.ar}؟".replace("  ", " "))
         out += [
             f"كم لقاءً عقد {subject} سنة 2024؟".replace("  ", " "),

@@ -114,6 +114,16 @@ def test_follow_up_uses_the_conversation(page: Any) -> None:
     page.screenshot(path=str(SCREENSHOTS / "chat-follow-up.png"), full_page=True)
 
 
+def test_refusal_looks_different_and_offers_questions(page: Any) -> None:
+    answer = ask(page, "ما هو عدد سكان المغرب؟")
+    assert "refusal" in (answer.get_attribute("class") or "")
+    assert "لا تتضمن قاعدة المعرفة" in answer.inner_text()
+    assert answer.locator("details.source").count() == 0
+    show_from(page, page.locator("#chat .question").last)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "chat-refusal.png"), full_page=True)
+
+
 def test_chat_text_is_right_to_left(page: Any) -> None:
     answer = ask(page, GULF)
     assert answer.evaluate("e => getComputedStyle(e).direction") == "rtl"
