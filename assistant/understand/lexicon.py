@@ -110,7 +110,8 @@ class Lexicon:
                         if agency:
                             pairs.append((agency, Entity("agency", c.agency_en or agency, c.agency_ar or agency)))
         self.pairs = pairs
-        self.entities: PhraseMatcher[Entity] = PhraseMatcher(pairs)
+        # 81: a one-letter slip in a long name passes («البرزايل» 87.5); «الداخلي» is not «الداخلة» (80)
+        self.entities: PhraseMatcher[Entity] = PhraseMatcher(pairs, min_score=81.0)
         self.phrases = {normalize(p) for p, _ in pairs if p}
 
     def _cues(self, groups: dict[str, list[str]]) -> PhraseMatcher[str]:

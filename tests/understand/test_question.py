@@ -104,3 +104,9 @@ def test_followup_keeps_the_place_and_changes_the_intent(lex: Lexicon) -> None:
 def test_a_new_full_question_does_not_inherit(lex: Lexicon) -> None:
     f = _resolve(["متى زار حموشي السعودية؟", "كم لقاء عقد في شتنبر؟"], lex)
     assert f.intent == "count" and not f.of("country")
+
+
+def test_close_but_different_words_are_not_names(lex: Lexicon) -> None:
+    # «الداخلي» (internal) is one letter from «الداخلة» (Dakhla); «مشتركة» is not «مشاركة»
+    found = {(e.type, e.value) for e in parse("جهاز الأمن الداخلي وخطة عمل مشتركة", lex).entities}
+    assert ("city", "Dakhla") not in found and ("kind", "multilateral") not in found
