@@ -24,18 +24,13 @@ Command = Callable[[argparse.Namespace, Settings], int]
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    overrides = {
-        key: value
-        for key, value in {
-            "data_dir": args.data_dir,
-            "knowledge_dir": args.knowledge_dir,
-            "chroma_host": args.chroma_host,
-            "chroma_port": args.chroma_port,
-            "embedding_model": args.model,
-        }.items()
-        if value is not None
-    }
-    return Settings(**overrides)
+    return Settings().overridden(
+        data_dir=args.data_dir,
+        knowledge_dir=args.knowledge_dir,
+        chroma_host=args.chroma_host,
+        chroma_port=args.chroma_port,
+        embedding_model=args.model,
+    )
 
 
 def _progress(desc: str) -> Callable[[int, int], None]:

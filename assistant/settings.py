@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     share: bool = Field(False, description="Open a public share link (never by default).")
     concurrency: int = Field(2, ge=1, le=64, description="Questions answered at once by the UI queue.")
 
+    def overridden(self, **values: object) -> Settings:
+        """A validated copy with the values that were given; ``None`` means "not given" (a CLI flag left out)."""
+        given = {key: value for key, value in values.items() if value is not None}
+        return type(self)(**{**self.model_dump(), **given}) if given else self
+
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "chroma"

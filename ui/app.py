@@ -276,13 +276,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     def new_conversation() -> tuple[list[dict[str, str]], list[Turn], str, Any, None]:
         return [], [], "", gr.update(visible=False), None
 
-    def on_feedback(turns: list[Turn], data: gr.LikeData, request: gr.Request) -> tuple[Any, Any, str]:
-        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
-        number = int(index) // 2
-        if not 0 <= number < len(turns) or turns[number].get("route") in ("invalid", "error"):
-            return gr.update(visible=False), None, ""
-        rating = "useful" if data.liked is True else "not_useful" if data.liked is False else "cleared"
-        turn = turns[number]
+    def log_feedback(request: gr.Request, number: int, turn: Turn, rating: str, comment: str | None = None) -> None:
         feedback.append(
             FeedbackEntry(
                 session=request.session_hash or "",
@@ -290,9 +284,19 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 answer=turn["answer"],
                 route=str(turn["route"]),
                 rating=rating,  # type: ignore[arg-type]
+                comment=comment,
                 turn=number,
             )
         )
+
+    def on_feedback(turns: list[Turn], data: gr.LikeData, request: gr.Request) -> tuple[Any, Any, str]:
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        number = int(index) // 2
+        if not 0 <= number < len(turns) or turns[number].get("route") in ("invalid", "error"):
+            return gr.update(visible=False), None, ""
+        rating = "useful" if data.liked is True else "not_useful" if data.liked is False else "cleared"
+        turn = turns[number]
+        log_feedback(request, number, turn, rating)
         if rating == "cleared":
             return gr.update(visible=False), None, ""
         gr.Info("شكرًا على تقييمك! يمكنك إضافة تعليق أدناه (اختياري).")
@@ -304,17 +308,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         text = render.clean_text(comment or "").strip()
         if pending and text and pending["turn"] < len(turns):
             turn = turns[pending["turn"]]
-            feedback.append(
-                FeedbackEntry(
-                    session=request.session_hash or "",
-                    question=turn["question"],
-                    answer=turn["answer"],
-                    route=str(turn["route"]),
-                    rating=pending["rating"],
-                    comment=text,
-                    turn=pending["turn"],
-                )
-            )
+            log_feedback(request, pending["turn"], turn, pending["rating"], text)
             gr.Info("وصل تعليقك، شكرًا.")
         return gr.update(visible=False), None, ""
 

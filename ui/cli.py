@@ -32,19 +32,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def apply_overrides(args: argparse.Namespace, settings: Settings) -> Settings:
     """Flags given on the command line win over environment and defaults; the rest is left as is."""
-    update = {
-        key: value
-        for key, value in {
-            "host": args.host,
-            "port": args.port,
-            "share": args.share,
-            "auth_user": args.auth_user,
-            "auth_password": args.auth_password,
-            "concurrency": args.concurrency,
-        }.items()
-        if value is not None
-    }
-    return type(settings)(**{**settings.model_dump(), **update}) if update else settings
+    return settings.overridden(
+        host=args.host,
+        port=args.port,
+        share=args.share,
+        auth_user=args.auth_user,
+        auth_password=args.auth_password,
+        concurrency=args.concurrency,
+    )
 
 
 def serve_command(args: argparse.Namespace, settings: Settings) -> int:
