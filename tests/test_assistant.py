@@ -7,6 +7,7 @@ no country, city or person is named that its citations do not name.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from assistant import Assistant
 from assistant.models import Answer
 from assistant.text import normalize
+from assistant.understand.lexicon import Lexicon, load_question_words
 
 
 @dataclass
@@ -222,11 +224,15 @@ def _history(turns: list[str], assistant: Assistant) -> list[dict[str, str]]:
     return out
 
 
+@functools.cache
+def _lexicon(assistant: Assistant) -> Lexicon:
+    """Built once per assistant: every case checks its answer's grounding with it."""
+    return Lexicon(assistant.kb, load_question_words(assistant.settings.knowledge_dir))
+
+
 def _grounding_violations(answer: Answer, assistant: Assistant) -> list[str]:
     """Countries, cities and people named in the answer but in none of its citations."""
-    from assistant.understand.lexicon import Lexicon, load_question_words
-
-    lex = Lexicon(assistant.kb, load_question_words(assistant.settings.knowledge_dir))
+    lex = _lexicon(assistant)
     cited = normalize(" ".join(c.quote + " " + c.title for c in answer.citations))
     bad = []
     for m in lex.entities.find(answer.text):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from langchain_core.documents import Document
 
@@ -42,8 +43,10 @@ def _paragraph_spans(body: str) -> list[tuple[int, int]]:
     return spans
 
 
-def chunk_article(article: Article, max_chars: int = MAX_CHUNK_CHARS) -> list[Chunk]:
-    """Paragraph chunks; a heading joins the paragraph under it; long paragraphs split on sentences."""
+@lru_cache(maxsize=64)
+def chunk_article(article: Article, max_chars: int = MAX_CHUNK_CHARS) -> tuple[Chunk, ...]:
+    """Paragraph chunks; a heading joins the paragraph under it; long paragraphs split on sentences.
+    Cached: every article citation looks up its chunk, and the (frozen) article does not change."""
     body = article.body
     spans: list[tuple[int, int, str | None]] = []
     heading: str | None = None
@@ -84,7 +87,7 @@ def chunk_article(article: Article, max_chars: int = MAX_CHUNK_CHARS) -> list[Ch
                 heading=head,
             )
         )
-    return chunks
+    return tuple(chunks)
 
 
 def yyyymmdd(date) -> int:  # type: ignore[no-untyped-def]
@@ -178,12 +181,13 @@ def build_documents(kb: KnowledgeBase) -> list[Document]:
     return docs
 
 
-def article_sentences(article: Article) -> list[tuple[int, int]]:
-    """Sentence spans of the whole body (for extractive answers), headings excluded."""
+@lru_cache(maxsize=64)
+def article_sentences(article: Article) -> tuple[tuple[int, int], ...]:
+    """Sentence spans of the whole body (for extractive answers), headings excluded. Cached like chunks."""
     out = []
     for chunk in chunk_article(article):
         for s, e in split_sentences(chunk.text):
             text = chunk.text[s:e].strip()
             if text and not text.startswith("#"):
                 out.append((chunk.start + s, chunk.start + e))
-    return out
+    return tuple(out)

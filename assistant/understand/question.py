@@ -41,17 +41,8 @@ class Frame:
         """Entities that narrow the records (the subject himself does not)."""
         return tuple(e for e in self.entities if e.type not in {"subject"})
 
-    @property
-    def about_records(self) -> bool:
-        return bool(self.filters or "meeting" in self.flags or self.target in {"meeting", "country", "city", "person"})
-
     def with_(self, **changes: object) -> Frame:
         return replace(self, **changes)  # type: ignore[arg-type]
-
-
-def _first_tokens(text: str) -> list[str]:
-    toks = tokenize(text)
-    return toks[:2]
 
 
 def _strip_conj(token: str) -> str:
