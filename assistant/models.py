@@ -32,6 +32,10 @@ class Answer(BaseModel):
 
     text: str
     answerable: bool
+    direct: str | None = Field(
+        None, description="The short answer (a date, number, name, place or clause) the text starts with, if any."
+    )
+    rule: str = Field("", description="The routing rule that answered (injection, records, articles, refuse…).")
     citations: list[Citation] = Field(default_factory=list)
     route: Route
     intent: Intent = "unknown"
