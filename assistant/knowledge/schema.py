@@ -31,6 +31,9 @@ class ArticleMeta(Strict):
     language: str = Field(pattern=r"^[a-z]{2}$")
     section: str | None = None
     author: str | None = None
+    publisher_aliases: list[str] = Field(
+        default_factory=list, description="Other names a reader may use for the publisher («أنفاس», «Anfas»)."
+    )
 
 
 class Article(Strict):
@@ -107,7 +110,11 @@ class Subject(Strict):
     name_ar: str
     name_latin: str
     title_ar: str | None = None
+    gender: Literal["m", "f"] = Field("m", description="Grammatical gender of the subject, for phrasing.")
     aliases: list[str] = Field(default_factory=list)
+    refs: list[str] = Field(
+        default_factory=list, description="Descriptions that stand for the subject («المسؤول المغربي», «DGSN»)."
+    )
 
 
 class RecordCollection(Strict):
@@ -118,6 +125,11 @@ class RecordCollection(Strict):
     home_country: str = Field(pattern=r"^[A-Z]{2}$", description="Where receptions take place.")
     related_articles: list[str] = Field(default_factory=list)
     description_ar: str | None = None
+    event_words: list[str] = Field(
+        default_factory=list,
+        description="Verbs and nouns for this collection's events («زار», «التقى», «visit»): a question using them "
+        "is about the records.",
+    )
 
 
 class RecordsFile(Strict):

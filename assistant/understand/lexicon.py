@@ -32,7 +32,6 @@ class QuestionWords(BaseModel):
     intents: dict[str, list[str]]
     who_first_word: list[str]
     targets: dict[str, list[str]]
-    meeting_words: list[str]
     article_words: list[str]
     records_words: list[str] = Field(default_factory=list)
     strict_kind_words: list[str] = Field(default_factory=list)
@@ -44,7 +43,6 @@ class QuestionWords(BaseModel):
     greetings: list[str]
     busiest: list[str] = Field(default_factory=list)
     framing_words: list[str] = Field(default_factory=list)
-    subject_refs: list[str] = Field(default_factory=list)
 
 
 def load_question_words(knowledge_dir: Path) -> QuestionWords:
@@ -97,7 +95,7 @@ class Lexicon:
         for f in kb.record_files:
             s = f.collection.subject
             se = Entity("subject", f.collection.id, s.name_ar)
-            pairs += [(n, se) for n in (s.name_ar, s.name_latin, *s.aliases, *words.subject_refs)]
+            pairs += [(n, se) for n in (s.name_ar, s.name_latin, *s.aliases, *s.refs)]
             for r in f.records:
                 pairs += [
                     (r.city.ar, Entity("city", r.city.latin, r.city.ar)),
@@ -109,6 +107,9 @@ class Lexicon:
                     for agency in (c.agency_ar, c.agency_en):
                         if agency:
                             pairs.append((agency, Entity("agency", c.agency_en or agency, c.agency_ar or agency)))
+        for a in kb.articles:  # the publisher names the article it published
+            ae = Entity("article", a.meta.id, a.meta.publisher)
+            pairs += [(n, ae) for n in (a.meta.publisher, *a.meta.publisher_aliases)]
         self.pairs = pairs
         # 81: a one-letter slip in a long name passes («البرزايل» 87.5); «الداخلي» is not «الداخلة» (80)
         self.entities: PhraseMatcher[Entity] = PhraseMatcher(pairs, min_score=81.0)
@@ -133,7 +134,7 @@ class Lexicon:
     def flags(self) -> PhraseMatcher[str]:
         return self._cues(
             {
-                "meeting": self.words.meeting_words,
+                "meeting": self.event_words,
                 "article": self.words.article_words,
                 "records": self.words.records_words,
                 "strict_kind": self.words.strict_kind_words,
@@ -143,6 +144,11 @@ class Lexicon:
                 "busiest": self.words.busiest,
             }
         )
+
+    @cached_property
+    def event_words(self) -> list[str]:
+        """Every collection's own event vocabulary: a question using it is about the records."""
+        return list(dict.fromkeys(w for c in self.kb.collections for w in c.event_words))
 
     @cached_property
     def function_stems(self) -> set[str]:
@@ -156,7 +162,7 @@ class Lexicon:
     def known_stems(self) -> set[str]:
         """Every stem of every name and cue: such a word never marks a question as out of scope."""
         w = self.words
-        groups = [*w.targets.values(), w.meeting_words, w.strict_kind_words, w.subject_refs, w.injection]
+        groups = [*w.targets.values(), self.event_words, w.strict_kind_words, w.injection]
         cues = {t for g in groups for p in g for t in analyze(p)} | self.function_stems
         return cues | {t for p in self.phrases for t in analyze(p)}
 

@@ -39,7 +39,7 @@ class Frame:
     @property
     def filters(self) -> tuple[Entity, ...]:
         """Entities that narrow the records (the subject himself does not)."""
-        return tuple(e for e in self.entities if e.type not in {"subject"})
+        return tuple(e for e in self.entities if e.type not in {"subject", "article"})
 
     def with_(self, **changes: object) -> Frame:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -131,11 +131,13 @@ def parse(question: str, lex: Lexicon) -> Frame:
     extra, days = _months_and_days(text, lex, entity_list, [(m.start, m.end) for m in found])
     entities = tuple(entity_list + extra)
     flags = frozenset(m.payload for m in lex.flags.find(text))
+    if any(e.type == "article" for e in entity_list):  # «حسب أنفاس بريس…»: the publisher names its article
+        flags |= {"article"}
     if any(p.lower() in text.lower() for p in lex.words.injection_patterns):
         flags |= {"injection"}
     order = next((m.payload for m in lex.order_cues.find(text)), None)
     years = tuple(int(y) for y in YEAR.findall(normalize(text)))
-    if intent == "unknown" and any(e.type != "subject" for e in entities):
+    if intent == "unknown" and any(e.type not in {"subject", "article"} for e in entities):
         intent = "what"
     if intent == "what" and targets and targets[0] in LISTABLE:  # «ما البلدان التي زارها…؟» lists
         intent = "list"
