@@ -8,9 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from assistant.answer import guard
-from assistant.answer.claims import ClaimsEngine
-from assistant.answer.extractive import ArticleAnswerer, Vocabulary
-from assistant.answer.records import RecordsEngine
+from assistant.answer.articles import ChromaSentences
 from assistant.index import store
 from assistant.index.documents import build_documents
 from assistant.index.ingest import IngestReport, ingest
@@ -18,10 +16,9 @@ from assistant.knowledge.loader import KnowledgeBase, load_knowledge
 from assistant.knowledge.schema import Article, ClaimsFile, EventRecord, RecordCollection, Reference
 from assistant.models import Answer
 from assistant.offline import enable_offline_mode
-from assistant.pipeline import Pipeline
+from assistant.pipeline import Pipeline, build_pipeline
 from assistant.retrieve.hybrid import HybridRetriever, build_bm25
 from assistant.settings import Settings
-from assistant.understand.lexicon import Lexicon, load_question_words
 
 if TYPE_CHECKING:
     from langchain_core.vectorstores import VectorStore
@@ -61,7 +58,7 @@ class Assistant:
         self = cls(settings, load_knowledge(settings.knowledge_dir))
         client = store.connect(settings)
         manifest = store.read_manifest(client, settings)
-        if manifest is None or manifest.model_id != self.embeddings.model_id:
+        if manifest is None or manifest.model_id != self.embeddings.model_id or not manifest.sentences:
             if not ingest_if_missing:
                 store.open_live(client, settings)  # raises IndexMissingError
             self.ingest(progress=progress)
@@ -73,7 +70,6 @@ class Assistant:
 
     def _build(self) -> None:
         s, kb = self.settings, self.kb
-        lexicon = Lexicon(kb, load_question_words(s.knowledge_dir))
         docs = build_documents(kb)
         retriever = HybridRetriever(
             bm25=build_bm25(docs, s.candidate_k),
@@ -82,18 +78,8 @@ class Assistant:
             candidate_k=s.candidate_k,
             rrf_k=s.rrf_k,
         )
-        texts = [d.page_content for d in docs] + [a.body for a in kb.articles] + [a.meta.title for a in kb.articles]
-        vocab = Vocabulary(texts, extra_terms=lexicon.known_stems)
-        records = RecordsEngine(kb)
-        self._pipeline = Pipeline(
-            s,
-            lexicon,
-            retriever,
-            records,
-            ClaimsEngine(kb, records),
-            ArticleAnswerer(kb, vocab, lexicon),
-            vocab,
-        )
+        sentences = ChromaSentences(self.sentence_collection())
+        self._pipeline = build_pipeline(s, kb, retriever, sentences, self.embeddings.embed_query, docs)
 
     # --- questions -----------------------------------------------------------------------------------
 
@@ -120,6 +106,17 @@ class Assistant:
         if self._pipeline is not None:
             self._build()
         return report
+
+    def sentence_collection(self) -> Any:
+        """The live generation's article sentences with their vectors (ranked for article answers)."""
+        client = store.connect(self.settings)
+        manifest, _ = store.open_live(client, self.settings)
+        try:
+            return client.get_collection(manifest.sentences, embedding_function=None)
+        except Exception as exc:
+            from assistant.errors import IndexMissingError
+
+            raise IndexMissingError(store.where(self.settings)) from exc
 
     def vector_store(self) -> VectorStore:
         """The live Chroma collection as a LangChain vector store (used by the dense retriever and evals)."""

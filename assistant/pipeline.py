@@ -1,17 +1,17 @@
-"""The answer path as an LCEL chain: understand → answer (retrieving when it must) → (phrase) → Answer.
+"""The answer path as an LCEL chain: understand → scope → rules (retrieving only when one must) →
+(phrase) → Answer.
 
-Hybrid retrieval runs only when an answer needs passages (the article, refusals' suggestions): an exact
-records answer needs none, so a one-off CLI question about the meetings never loads the embedding model.
+Hybrid retrieval runs only when a rule needs passages (article answers, refusals' suggestions): an exact
+records answer needs none, so a one-off CLI question about the records never loads the embedding model.
 
-``phrase`` is the slot for an optional generative model: by default it passes the extractive draft
-through unchanged, so no generative model is ever needed; a generator plugged in there may only rephrase
-the draft from its citations, never add facts.
+``phrase`` is the slot for an optional generative model: by default it passes the draft through
+unchanged, so no generative model is ever needed.
 """
 
 from __future__ import annotations
 
-import re
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,26 +19,39 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from assistant.answer import guard
+from assistant.answer.answerability import AnswerModels
+from assistant.answer.articles import ArticleEngine, Assessment, SentenceVectors
 from assistant.answer.claims import ClaimsEngine
-from assistant.answer.extractive import ArticleAnswerer, Vocabulary
-from assistant.answer.records import Draft, RecordsEngine
+from assistant.answer.direct import DirectAnswers
+from assistant.answer.draft import Draft
+from assistant.answer.records import RecordsEngine
+from assistant.answer.rules import DEFAULT_RULES, Rule
+from assistant.answer.vocabulary import Coverage, Vocabulary
+from assistant.knowledge.loader import KnowledgeBase
 from assistant.models import Answer, Intent
 from assistant.settings import Settings
-from assistant.text import analyze
+from assistant.understand import scope as scoping
 from assistant.understand.followup import merge
-from assistant.understand.lexicon import Lexicon
+from assistant.understand.lexicon import Lexicon, load_question_words
 from assistant.understand.question import Frame, parse
+from assistant.understand.scope import Scope
+
+QueryEmbedder = Callable[[str], Sequence[float]]
 
 
 @dataclass
 class Turn:
     question: str
     history: list[str]
-    frame: Frame | None = None
+    frame: Frame = field(default=None)  # type: ignore[assignment]  # set by understand
+    scope: Scope = field(default=None)  # type: ignore[assignment]
     docs: list[Document] | None = None  # None until an answer needs passages
+    article_docs: list[Document] | None = None
+    assessment: Assessment | None = None
+    article_answer: tuple[Draft | None] | None = None  # memo: several rules may ask for it
+    unknown: tuple[list[str], float] | None = None
     draft: Draft | None = None
-    evidence: float | None = None
+    rule: str = ""
     timings: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
 
@@ -54,18 +67,23 @@ class Pipeline:
         settings: Settings,
         lexicon: Lexicon,
         retriever: BaseRetriever,
-        records: RecordsEngine,
+        records_for: Callable[[Sequence[str]], RecordsEngine],
         claims: ClaimsEngine,
-        article: ArticleAnswerer,
+        article: ArticleEngine,
         vocab: Vocabulary,
+        embed_query: QueryEmbedder,
+        rules: Sequence[Rule] = DEFAULT_RULES,
     ) -> None:
         self.settings = settings
         self.lex = lexicon
+        self.kb = lexicon.kb
         self.retriever = retriever
-        self.records = records
+        self.records_for = records_for
         self.claims = claims
         self.article = article
         self.vocab = vocab
+        self.embed_query = embed_query
+        self.rules = tuple(rules)
         self.phrase: Runnable[Turn, Turn] = RunnablePassthrough()  # the generative-model slot
         self.chain: Runnable[Turn, Answer] = (
             RunnableLambda(self.understand) | RunnableLambda(self.answer) | self.phrase | RunnableLambda(self.finish)
@@ -76,125 +94,152 @@ class Pipeline:
     def understand(self, turn: Turn) -> Turn:
         t = time.perf_counter()
         resolved: Frame | None = None
+        scope: Scope | None = None
         for previous in turn.history[-self.settings.max_history_turns :]:
             resolved = merge(parse(previous, self.lex), resolved)
+            scope = scoping.resolve(resolved, self.kb, scope)
         turn.frame = merge(parse(turn.question, self.lex), resolved)
+        turn.scope = scoping.resolve(turn.frame, self.kb, scope)
         turn.lap("understand", t)
         return turn
 
-    def retrieve(self, turn: Turn) -> list[Document]:
-        """Hybrid retrieval for the resolved question, once per turn."""
-        if turn.docs is None:
-            t = time.perf_counter()
-            assert turn.frame is not None
-            turn.docs = self.retriever.invoke(turn.frame.text)
-            turn.lap("retrieve", t)
-        return turn.docs
-
     def answer(self, turn: Turn) -> Turn:
         t = time.perf_counter()
-        frame = turn.frame
-        assert frame is not None
-        turn.draft = self._route(frame, turn)
+        for rule in self.rules:
+            draft = rule(turn, self)
+            if draft is not None:
+                turn.draft, turn.rule = draft, rule.name
+                break
         turn.lap("answer", t)
         return turn
 
     def finish(self, turn: Turn) -> Answer:
-        assert turn.frame is not None and turn.draft is not None
+        assert turn.draft is not None
         draft = turn.draft
         cited = [c.source_id for c in draft.citations]
         # without a dense search, keyword search alone ranks what follows the cited sources
-        ranked = turn.docs if turn.docs is not None else self.retriever.bm25.invoke(turn.frame.text)
+        ranked = turn.docs if turn.docs is not None else self.retriever.bm25.invoke(turn.frame.text)  # type: ignore[attr-defined]
         retrieved = list(dict.fromkeys(cited + [str(d.metadata["source_id"]) for d in ranked[: self.settings.top_k]]))
         turn.timings["total"] = round((time.perf_counter() - turn.started) * 1000, 2)
         intent: Intent = turn.frame.intent
-        if "greeting" in turn.frame.flags and draft.route == "refusal" and not turn.frame.filters:
+        if turn.rule == "greeting":
             intent = "greeting"
+        evidence = turn.assessment.probability if turn.assessment is not None else None
         return Answer(
             text=draft.text,
             answerable=draft.answerable,
+            direct=draft.direct,
+            rule=turn.rule,
             citations=draft.citations,
             route=draft.route,  # type: ignore[arg-type]
             intent=intent,
             question=turn.frame.text,
             suggestions=draft.suggestions,
             retrieved_ids=retrieved,
-            evidence=None if turn.evidence is None else round(turn.evidence, 3),
+            evidence=None if evidence is None else round(evidence, 3),
             timings_ms=turn.timings,
         )
 
-    # --- routing -------------------------------------------------------------------------------------
+    # --- what rules ask for --------------------------------------------------------------------------
 
-    def _route(self, frame: Frame, turn: Turn) -> Draft:
-        if "injection" in frame.flags:
-            return self._refuse(guard.INJECTION, turn)
-        if "greeting" in frame.flags and not frame.filters and len(analyze(frame.text)) <= 3:
-            return self._refuse(guard.GREETING, turn)
-        # Words the knowledge base never uses: when they are most of what a question asks, the base does not
-        # hold the answer — unless the question is anchored in something specific to it.
-        content = self.article.content_tokens(frame.text)
-        unknown = self.vocab.unknown(content)
-        share = len(unknown) / len(content) if content else 0.0
-        lost = share >= 0.5
-        if (lost and not self._anchored(frame)) or (share >= 0.75 and not self._anchored(frame, strict=True)):
-            return self._refuse(guard.REFUSAL + f" (لا تذكر المصادر: {'، '.join(unknown[:3])})", turn)
-        names = self._unknown_names(turn.question, unknown)
-        if names:  # «the NATO summit»: a named thing the base never mentions
-            return self._refuse(guard.REFUSAL + f" (لا تذكر المصادر: {'، '.join(names)})", turn)
-        if frame.uncountable and "article" not in frame.flags:  # «كم عدد سكان…؟»: the base counts meetings
-            return self._refuse(guard.REFUSAL + f" (لا تحصي المصادر: {frame.uncountable})", turn)
-        claim = self.claims.answer(frame)
-        if claim is not None:
-            return claim
-        if "article" in frame.flags and "records" not in frame.flags:  # «حسب المقال…»: the article first
-            draft = self._from_article(frame, turn)
+    def retrieve(self, turn: Turn) -> list[Document]:
+        """Hybrid retrieval for the resolved question within its scope, once per turn."""
+        if turn.docs is None:
+            t = time.perf_counter()
+            where = turn.scope.where()
+            turn.docs = self.retriever.invoke(turn.frame.text, **({"filter": where} if where else {}))
+            turn.lap("retrieve", t)
+        return turn.docs
+
+    def retrieve_articles(self, turn: Turn) -> list[Document]:
+        """Article chunks only: records must not crowd the passages an article answer is chosen from."""
+        if turn.article_docs is None:
+            t = time.perf_counter()
+            where: dict[str, Any] = {"kind": "article"}
+            if turn.scope.named and turn.scope.articles:
+                where = {"$and": [where, {"article_id": {"$in": list(turn.scope.articles)}}]}
+            turn.article_docs = self.retriever.invoke(turn.frame.text, filter=where)
+            turn.lap("retrieve_articles", t)
+        return turn.article_docs
+
+    def articles_in_order(self, turn: Turn) -> list[str]:
+        """The scope's articles; when several and none was named, the most relevant first."""
+        articles = list(turn.scope.articles)
+        if len(articles) <= 1 or turn.scope.named:
+            return articles
+        if turn.frame.target == "metadata" or "article" in turn.frame.flags:
+            top = [str(d.metadata["article_id"]) for d in self.retrieve_articles(turn)]
+            return list(dict.fromkeys([a for a in top if a in articles] + articles))
+        return articles
+
+    def unknown_words(self, turn: Turn) -> tuple[list[str], float]:
+        """The question's content words the base never uses, and their share of its content words."""
+        if turn.unknown is None:
+            text = self.lex.without_subject(turn.frame.text)
+            from assistant.text import analyze, tokenize
+
+            ignore = self.lex.function_stems
+            content = [t for t in tokenize(text) if not t.isdigit() and analyze(t) and not set(analyze(t)) <= ignore]
+            unknown = self.vocab.unknown(content)
+            turn.unknown = (unknown, len(unknown) / len(content) if content else 0.0)
+        return turn.unknown
+
+    def refuse(self, text: str, turn: Turn) -> Draft:
+        return Draft(text, False, route="refusal", suggestions=self.suggestions(turn))
+
+    def article_draft(self, turn: Turn) -> Draft | None:
+        """The best article sentence (once per turn); where the question is about a subject's events and
+        names places its records document, both are said."""
+        if turn.article_answer is None:
+            docs = self.retrieve_articles(turn)
+            draft: Draft | None = None
+            if docs:
+                t = time.perf_counter()
+                vector = self.embed_query(turn.frame.text)
+                draft, turn.assessment = self.article.answer(turn.frame.text, turn.frame.intent, vector, docs)
+                turn.lap("rank_sentences", t)
             if draft is not None:
-                return draft
-        if self._records_question(frame):
-            strong = self._about_meetings(frame)
-            if not strong:  # «ما هو دور المغرب…؟» names a place but asks the article
-                draft = self._from_article(frame, turn)
-                if draft is not None or "article" in frame.flags:
-                    return draft or self._refuse(guard.REFUSAL, turn)
-            draft = self.records.answer(frame)
-            if draft is not None and draft.answerable and frame.intent == "count":
-                self._add_totals(frame, draft)
-            if draft is not None and (strong or self._covers(frame, draft)):
-                if not draft.answerable:
-                    draft.route = "refusal"
-                    draft.suggestions = self.suggestions(self.retrieve(turn))
-                return self._with_notes(draft)
-        draft = self._from_article(frame, turn)
-        if draft is not None and not lost:
-            return draft
-        return self._refuse(guard.REFUSAL, turn)
+                self._add_records(turn, draft)
+            turn.article_answer = (draft,)
+        return turn.article_answer[0]
 
-    @staticmethod
-    def _unknown_names(question: str, unknown: list[str]) -> list[str]:
-        """Unknown words written as proper names in Latin script (NATO, Europol), never the first word."""
-        words = re.findall(r"[A-Za-z][\w'-]*", question)[1:]
-        return [w for w in words if w.casefold() in unknown and ((w.isupper() and len(w) > 1) or w[0].isupper())]
-
-    def _refuse(self, text: str, turn: Turn) -> Draft:
-        return Draft(text, False, route="refusal", suggestions=self.suggestions(self.retrieve(turn)))
-
-    def _from_article(self, frame: Frame, turn: Turn) -> Draft | None:
-        """The article's best sentence; where the question names places the records document, say both."""
-        docs = self.retrieve(turn)
-        draft, turn.evidence = self.article.answer(frame.text, docs, self.settings.min_evidence)
-        if draft is None:
-            return None
+    def _add_records(self, turn: Turn, draft: Draft) -> None:
+        frame = turn.frame
         places = [e for e in frame.entities if e.type in {"country", "region", "city"}]
-        if places:
-            recs = self.records.select(frame.with_(entities=tuple(places), order=None, days=())).records
-            if 0 < len(recs) <= 3:
-                draft.text += "\nوفي السجلات الموثقة:\n" + "\n".join(f"- {self.records.line(r)}" for r in recs)
-                draft.citations += [self.records.cite(r) for r in recs]
-                draft.route = "mixed"
-        return draft
+        if not places or not turn.scope.collections or not (turn.scope.named or self.about_events(frame)):
+            return
+        engine = self.records_for(turn.scope.collections)
+        recs = engine.select(frame.with_(entities=tuple(places), order=None, days=())).records
+        if 0 < len(recs) <= 3:
+            draft.text += "\nوفي السجلات الموثقة:\n" + "\n".join(f"- {engine.line(r)}" for r in recs)
+            draft.citations += [engine.cite(r) for r in recs]
+            draft.route = "mixed"
+
+    def records_draft(self, turn: Turn) -> Draft | None:
+        """Records answer within the scope: one subject, or each subject labelled — never merged."""
+        frame, cols = turn.frame, turn.scope.collections
+        if len(cols) <= 1 or turn.scope.named:
+            return self._records_one(frame, cols)
+        drafts = [(c, self._records_one(frame, (c,))) for c in cols]
+        good = [(c, d) for c, d in drafts if d is not None and d.answerable]
+        if len(good) == 1:
+            return good[0][1]
+        if not good:
+            return next((d for _, d in drafts if d is not None), None)
+        subjects = {c.id: c.subject.name_ar for c in self.kb.collections}
+        text = "\n\n".join(f"• {subjects[c]}:\n{d.text}" for c, d in good)
+        return Draft(text, True, [x for _, d in good for x in d.citations])
+
+    def _records_one(self, frame: Frame, cols: Sequence[str]) -> Draft | None:
+        draft = self.records_for(cols).answer(frame)
+        if draft is not None and draft.answerable and frame.intent == "count":
+            self._add_totals(frame, draft, cols)
+        return self._with_notes(draft, cols) if draft is not None else None
+
+    # --- conditions ----------------------------------------------------------------------------------
 
     @staticmethod
-    def _anchored(frame: Frame, strict: bool = False) -> bool:
+    def anchored(frame: Frame, strict: bool = False) -> bool:
         """The question names something specific to the knowledge base, so an unfamiliar word in it is more
         likely phrasing («من دعا حموشي إلى الرياض؟») than a topic the base lacks («ما عدد سكان المغرب؟»).
         ``strict`` leaves out names alone: «stock» in an English question is not Jürgen Stock."""
@@ -208,8 +253,17 @@ class Pipeline:
         )
 
     @staticmethod
-    def _about_meetings(frame: Frame) -> bool:
-        """The question itself is about the meetings, not merely naming a place the records contain."""
+    def about_events(frame: Frame) -> bool:
+        """The question is about a collection's events: its subject, its event words, its kinds or people.
+        A country, a month, a number or an order word alone is not enough («آخر معركة في الأندلس»)."""
+        return bool(
+            {"meeting", "records"} & frame.flags
+            or any(e.type in {"subject", "kind", "person", "agency"} for e in frame.entities)
+        )
+
+    @staticmethod
+    def about_meetings(frame: Frame) -> bool:
+        """The question itself is about the events, not merely naming a place the records contain."""
         return bool(
             "meeting" in frame.flags
             or "busiest" in frame.flags
@@ -222,13 +276,8 @@ class Pipeline:
             or frame.days
         )
 
-    def _covers(self, frame: Frame, draft: Draft) -> bool:
-        """A weakly-signalled records answer must cover the question's words («عاصمة فرنسا» is not covered)."""
-        quotes = " ".join(c.quote for c in draft.citations)
-        terms = self.article.content_terms(frame.text)
-        return self.article.evidence(terms, quotes) >= self.settings.min_evidence
-
-    def _records_question(self, frame: Frame) -> bool:
+    @staticmethod
+    def records_question(frame: Frame) -> bool:
         """The records can answer: the question narrows them, lists or counts them, or asks about a year."""
         about = "meeting" in frame.flags or any(e.type == "subject" for e in frame.entities)
         narrowed = frame.filters or frame.order or frame.days or (frame.years and about)
@@ -237,43 +286,92 @@ class Pipeline:
             narrowed or listing or frame.intent == "count" or "busiest" in frame.flags or "records" in frame.flags
         )
 
-    def _add_totals(self, frame: Frame, draft: Draft) -> None:
-        if any(e.type != "kind" for e in frame.filters) or self.records.known_years(frame.years) != list(frame.years):
+    def covers(self, frame: Frame, draft: Draft) -> bool:
+        """A weakly-signalled records answer must cover the question's words («عاصمة فرنسا» is not covered)."""
+        from assistant.text import analyze
+
+        quotes = " ".join(c.quote for c in draft.citations)
+        terms = self.article.content_terms(frame.text)
+        return self.article.coverage.of(terms, set(analyze(quotes))) >= self.settings.min_evidence
+
+    def _add_totals(self, frame: Frame, draft: Draft, cols: Sequence[str]) -> None:
+        engine = self.records_for(cols)
+        if any(e.type != "kind" for e in frame.filters) or engine.known_years(frame.years) != list(frame.years):
             return
         if frame.of("kind") and frame.target != "country":  # «كم استقبالاً…» is not the article's total
             return
-        note = self.claims.totals_note(frame.target)
+        note = self.claims.totals_note(cols or [c.id for c in self.kb.collections], frame.target)
         if note:
             draft.text += "\n" + note[0]
             draft.citations.insert(0, note[1])
 
-    def _with_notes(self, draft: Draft) -> Draft:
+    def _with_notes(self, draft: Draft, cols: Sequence[str]) -> Draft:
         """Where the reports disagree with the article about a cited record, say so."""
-        notes: list[str] = []
         if len(draft.citations) > 2:  # a list: notes about single records would drown it
             return draft
+        by_id = {r.id: r for r in self.records_for(cols).records}
+        notes: list[str] = []
         for c in draft.citations:
-            if c.kind == "record":
-                rec = next(r for r in self.records.kb.records if r.id == c.source_id)
-                notes += [d.ar for d in rec.disagreements]
+            if c.kind == "record" and c.source_id in by_id:
+                notes += [d.ar for d in by_id[c.source_id].disagreements]
         if notes and draft.answerable:
             draft.text += "\n\nملاحظة: " + " ".join(dict.fromkeys(notes))
         return draft
 
-    def suggestions(self, docs: list[Document]) -> list[str]:
-        """Questions close to what was asked that the knowledge base can answer."""
-        subject = self.records.kb.collections[0].subject.aliases[0] if self.records.kb.collections else ""
-        out = []
-        for d in docs:
-            if d.metadata.get("kind") == "record":
-                rec = next(r for r in self.records.kb.records if r.id == d.metadata["source_id"])
-                out.append(f"متى التقى {subject} بمسؤولين من {rec.country.ar}؟".replace("  ", " "))
-                out.append(f"من التقى {subject} في {rec.city.ar}؟".replace("  ", " "))
-        out += [
-            f"كم لقاءً عقد {subject} سنة 2024؟".replace("  ", " "),
-            "ما هي المحاور الأربعة للتعاون حسب المقال؟",
-        ]
+    def suggestions(self, turn: Turn) -> list[str]:
+        """Questions close to what was asked that the knowledge base can answer, phrased from its data."""
+        out: list[str] = []
+        by_id = {r.id: (f.collection, r) for f in self.kb.record_files for r in f.records}
+        for d in self.retrieve(turn):
+            if d.metadata.get("kind") == "record" and d.metadata["source_id"] in by_id:
+                col, rec = by_id[str(d.metadata["source_id"])]
+                who = col.subject.name_ar
+                out.append(f"متى التقى {who} بمسؤولين من {rec.country.ar}؟")
+                out.append(f"من التقى {who} في {rec.city.ar}؟")
+        for col in self.kb.collections:
+            years = sorted({r.start.year for f in self.kb.record_files if f.collection.id == col.id for r in f.records})
+            if years:
+                out.append(f"كم لقاءً عقد {col.subject.name_ar} سنة {years[-1]}؟")
+        if any("axes" in claims for claims in self.claims.by_article.values()):
+            out.append("ما هي محاور التعاون حسب المقال؟")
         return list(dict.fromkeys(out))[:4]
 
     def run(self, question: str, history: list[str], **_: Any) -> Answer:
         return self.chain.invoke(Turn(question=question, history=history))
+
+
+def build_pipeline(
+    settings: Settings,
+    kb: KnowledgeBase,
+    retriever: BaseRetriever,
+    sentences: SentenceVectors,
+    embed_query: QueryEmbedder,
+    docs: list[Document],
+) -> Pipeline:
+    """Wire the engines for one knowledge base (tests wire a keyword-only retriever the same way)."""
+    lexicon = Lexicon(kb, load_question_words(settings.knowledge_dir))
+    texts = [d.page_content for d in docs] + [a.body for a in kb.articles] + [a.meta.title for a in kb.articles]
+    vocab = Vocabulary(texts, extra_terms=lexicon.known_stems)
+    engines: dict[tuple[str, ...], RecordsEngine] = {}
+
+    def records_for(collections: Sequence[str]) -> RecordsEngine:
+        key = tuple(sorted(collections))
+        if key not in engines:
+            engines[key] = RecordsEngine(kb, key or None)
+        return engines[key]
+
+    months = [name for m in kb.reference.months for name in m.names]
+    article = ArticleEngine(
+        kb,
+        lexicon,
+        Coverage(vocab, lexicon.name_stems),
+        sentences,
+        AnswerModels.load(settings.answerability_path),
+        DirectAnswers(months),
+    )
+
+    def residual_terms(question: str) -> list[str]:
+        return [t for t in article.content_terms(question) if t not in lexicon.cue_stems]
+
+    claims = ClaimsEngine(kb, records_for, residual_terms)
+    return Pipeline(settings, lexicon, retriever, records_for, claims, article, vocab, embed_query)

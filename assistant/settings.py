@@ -46,7 +46,20 @@ class Settings(BaseSettings):
     candidate_k: int = Field(20, ge=1, le=200, description="Candidates per retriever before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
     min_evidence: float = Field(
-        0.5, ge=0.0, le=1.0, description="Evidence score below which article questions are refused."
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Share of a question's words a weakly-signalled records answer must cover (README: calibration).",
+    )
+    max_unknown_share: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Questions with this share of words the base never uses are out of scope (unless anchored).",
+    )
+    answerability_model: Path | None = Field(
+        None,
+        description="Fitted answerability/ranking model (JSON); default <knowledge_dir>/reference/answerability.json.",
     )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected, not truncated.")
     max_history_turns: int = Field(12, ge=0, description="Turns of history used to resolve follow-ups.")
@@ -68,6 +81,10 @@ class Settings(BaseSettings):
         """A validated copy with the values that were given; ``None`` means "not given" (a CLI flag left out)."""
         given = {key: value for key, value in values.items() if value is not None}
         return type(self)(**{**self.model_dump(), **given}) if given else self
+
+    @property
+    def answerability_path(self) -> Path:
+        return self.answerability_model or self.knowledge_dir / "reference" / "answerability.json"
 
     @property
     def index_dir(self) -> Path:

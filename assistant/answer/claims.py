@@ -1,83 +1,143 @@
-"""The article's own claims (counts, busy months, axes, countries named), answered «حسب المقال…» and set
-beside what the records document whenever the two differ.
+"""An article's own claims (counts, busy months, axes, countries named) and its metadata, answered
+«حسب المقال…» for the article the question is about, and set beside what that article's records document
+whenever the two differ. Claims are keyed by article: two articles' numbers are never mixed.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 
 from assistant.answer import arabic
 from assistant.answer.cite import article_citation
-from assistant.answer.records import Draft, RecordsEngine
+from assistant.answer.draft import Draft
+from assistant.answer.records import RecordsEngine
 from assistant.knowledge.loader import KnowledgeBase
-from assistant.knowledge.schema import Claim
+from assistant.knowledge.schema import Claim, RecordCollection
 from assistant.models import Citation
 from assistant.text import normalize
 from assistant.understand.question import Frame
 
+RecordsFor = Callable[[Sequence[str]], RecordsEngine]
+
+
+def said(gender: str, masculine: str, feminine: str) -> str:
+    return feminine if gender == "f" else masculine
+
 
 class ClaimsEngine:
-    def __init__(self, kb: KnowledgeBase, records: RecordsEngine) -> None:
+    def __init__(self, kb: KnowledgeBase, records_for: RecordsFor, residual_terms: Callable[[str], list[str]]) -> None:
         self.kb = kb
-        self.records = records
-        self.claims: dict[str, tuple[str, Claim]] = {}
+        self.residual_terms = residual_terms  # a question's content words beyond its cue and framing words
+        self.records_for = records_for
+        self.by_article: dict[str, dict[str, Claim]] = {}
         for cf in kb.claims:
             for c in cf.claims:
-                self.claims.setdefault(c.kind, (cf.article, c))
+                self.by_article.setdefault(cf.article, {}).setdefault(c.kind, c)
+        self.dates = records_for(()).dates
+
+    def collections_of(self, article_id: str) -> list[RecordCollection]:
+        return [c for c in self.kb.collections if article_id in c.related_articles]
 
     def cite(self, article_id: str, quote: str) -> Citation:
         article = self.kb.article(article_id)
         return article_citation(article, article.body.index(quote), quote)
 
-    def _get(self, kind: str) -> tuple[str, Claim] | None:
-        return self.claims.get(kind)
+    # --- routing within the claims -----------------------------------------------------------------
 
-    def answer(self, frame: Frame) -> Draft | None:
-        """Answer from the claims when the question is about totals, busy months, axes, named countries or
-        the article itself (title, date, publisher)."""
+    def answer(self, frame: Frame, articles: Sequence[str], collections: Sequence[str]) -> Draft | None:
+        """Answer from the claims of ``articles`` (most relevant first) when the question is about totals,
+        busy months, axes, named countries, an article itself (title, date, publisher) or a subject's role."""
         article = "article" in frame.flags
-        # «حسب المقال، كم دولة زارها؟» still asks the article's total; a kind alone narrows the records otherwise
         plain = not [e for e in frame.filters if not (article and e.type == "kind")]
         places = frame.of("country") + frame.of("region") + frame.of("city")
-        unknown_year = bool(frame.years) and not self.records.known_years(frame.years)
+        with_claims = [a for a in articles if a in self.by_article]
         if frame.target == "role" and any(e.type == "subject" for e in frame.entities):
-            return self._role()
-        if frame.target == "metadata" or (article and frame.intent == "when" and plain):
-            return self._metadata()
+            return self._role(collections)
+        if self._asks_metadata(frame, article and plain):
+            return self._metadata(articles[0]) if articles else None
+        kind: Callable[[str], Draft | None] | None = None
         if "busiest" in frame.flags and not places and frame.target not in {"country", "city"}:
-            return self._busiest()
-        if frame.intent == "count" and plain and "records" not in frame.flags and not unknown_year:
-            return self._totals(frame)
-        if frame.intent == "yesno" and self._states_total(frame):
-            return self._totals(frame)
-        if frame.target == "axis" and not places:  # «محاور التعاون الأمني» may also name a topic
-            return self._axes()
-        if article and frame.target == "country" and not frame.of("country"):
-            return self._named_countries(frame)
-        return None
+            kind = self._busiest
+        elif frame.target == "axis" and not places:  # «محاور التعاون الأمني» may also name a topic; «كم محوراً»
+            kind = self._axes
+        elif frame.intent == "count" and plain and "records" not in frame.flags and not frame.uncountable:
+            if not self._unknown_year(frame, with_claims):
+                kind = lambda aid: self._totals(aid, frame)  # noqa: E731
+        elif frame.intent == "yesno" and self._states_total(frame, with_claims):
+            kind = lambda aid: self._totals(aid, frame)  # noqa: E731
+        elif article and frame.target == "country" and not frame.of("country"):
+            kind = lambda aid: self._named_countries(aid, frame)  # noqa: E731
+        if kind is None:
+            return None
+        drafts = [(aid, d) for aid in with_claims if (d := kind(aid)) is not None]
+        return self._per_article(drafts)
 
-    def _states_total(self, frame: Frame) -> bool:
-        """«هل صحيح أنه أجرى 20 لقاء في 13 دولة؟»: the question repeats the article's own numbers."""
-        said = {c.value for _, c in self.claims.values() if c.kind in {"count_meetings", "count_countries"}}
+    def _per_article(self, drafts: list[tuple[str, Draft]]) -> Draft | None:
+        """One article: its answer. Several (no subject named): each labelled, never merged."""
+        if not drafts:
+            return None
+        if len(drafts) == 1:
+            return drafts[0][1]
+        parts, cites = [], []
+        for aid, d in drafts:
+            label = self._subject_name(aid) or self.kb.article(aid).meta.title
+            parts.append(f"• {label}: {d.text}")
+            cites += d.citations
+        return Draft("\n".join(parts), True, cites, route="claims")
+
+    def _asks_metadata(self, frame: Frame, about_article: bool) -> bool:
+        """«متى نُشر المقال؟», «من كاتب المقال؟» — but not «ما رأي كاتب المقال في السياسة الخارجية؟»: a
+        metadata word asks for metadata only when the question says little else."""
+        if frame.target != "metadata" and not (about_article and frame.intent == "when"):
+            return False
+        return len(self.residual_terms(frame.text)) <= 1
+
+    def _unknown_year(self, frame: Frame, articles: Sequence[str]) -> bool:
+        """«كم لقاء سنة 2023؟» when the article counts 2024: not the article's total."""
+        years = {c.year for a in articles for c in self.by_article[a].values() if c.year}
+        return bool(frame.years) and bool(years) and not set(frame.years) & years
+
+    def _states_total(self, frame: Frame, articles: Sequence[str]) -> bool:
+        """«هل صحيح أنه أجرى 20 لقاء في 13 دولة؟»: the question repeats an article's own numbers."""
+        stated = {
+            c.value
+            for a in articles
+            for c in self.by_article[a].values()
+            if c.kind in {"count_meetings", "count_countries"}
+        }
         numbers = {int(n) for n in re.findall(r"\d+", normalize(frame.text)) if int(n) not in frame.years}
-        return bool(numbers) and numbers <= said
+        return bool(numbers) and numbers <= stated
 
-    def _role(self) -> Draft | None:
-        """«ما هو منصب حموشي؟»: the subject's title, cited where the article states it."""
-        subject = self.kb.collections[0].subject if self.kb.collections else None
-        if subject is None or not subject.title_ar:
-            return None
-        mention = self.records.article_mention(subject.title_ar)
-        cites = [mention] if mention else [self.records.cite(self.kb.records[0])]
-        return Draft(f"{subject.name_ar} هو {subject.title_ar}.", True, cites, route="claims")
+    # --- answers ------------------------------------------------------------------------------------
 
-    def _metadata(self) -> Draft | None:
-        if not self.kb.articles:
+    def _subject_name(self, article_id: str) -> str:
+        cols = self.collections_of(article_id)
+        return cols[0].subject.name_ar if cols else ""
+
+    def _role(self, collections: Sequence[str]) -> Draft | None:
+        """«ما هو منصب حموشي؟»: the subject's title, cited where an article states it."""
+        drafts = []
+        for col in [c for c in self.kb.collections if c.id in collections]:
+            subject = col.subject
+            if not subject.title_ar:
+                continue
+            engine = self.records_for((col.id,))
+            mention = engine.article_mention(subject.title_ar, col.related_articles)
+            cites = [mention] if mention else [engine.cite(engine.records[0])]
+            text = f"{subject.name_ar} {said(subject.gender, 'هو', 'هي')} {subject.title_ar}."
+            drafts.append(Draft(text, True, cites, route="claims"))
+        if not drafts:
             return None
-        a = self.kb.articles[0]
-        date = self.records.dates.day(a.meta.published)
-        text = f"المقال «{a.meta.title}» نشره موقع {a.meta.publisher} يوم {date}."
+        return Draft("\n".join(d.text for d in drafts), True, [c for d in drafts for c in d.citations], route="claims")
+
+    def _metadata(self, article_id: str) -> Draft:
+        a = self.kb.article(article_id)
+        date = self.dates.day(a.meta.published)
+        author = f" بقلم {a.meta.author}" if a.meta.author else ""
+        section = f" في باب «{a.meta.section}»" if a.meta.section else ""
+        text = f"المقال «{a.meta.title}» نشره موقع {a.meta.publisher}{author}{section} يوم {date}."
         cite = Citation(
             source_id=f"{a.meta.id}#c01",
             kind="article",
@@ -89,60 +149,71 @@ class ClaimsEngine:
         )
         return Draft(text, True, [cite], route="claims")
 
-    def _totals(self, frame: Frame) -> Draft | None:
-        meetings, countries = self._get("count_meetings"), self._get("count_countries")
-        if not meetings or not countries:
+    def _records_of(self, article_id: str) -> RecordsEngine:
+        return self.records_for(tuple(c.id for c in self.collections_of(article_id)))
+
+    def _totals(self, aid: str, frame: Frame) -> Draft | None:
+        claims = self.by_article[aid]
+        cm, cc = claims.get("count_meetings"), claims.get("count_countries")
+        if not cm or not cc:
             return None
-        recs = self.kb.records
+        engine = self._records_of(aid)
+        recs = engine.records
         n_countries = len({r.country.iso for r in recs})
-        (aid, cm), (_, cc) = meetings, countries
+        cols = self.collections_of(aid)
+        gender = cols[0].subject.gender if cols else "m"
         if frame.target == "country":
-            text = (
-                f"حسب المقال، شملت اللقاءات {arabic.countries(cc.value or 0)}. "
-                f"أما السجلات الموثقة فتغطي {arabic.countries(n_countries)}."
-            )
+            text = f"حسب المقال، شملت اللقاءات {arabic.countries(cc.value or 0)}."
+            if recs:
+                text += f" أما السجلات الموثقة فتغطي {arabic.countries(n_countries)}."
         else:
             year = f" سنة {cm.year}" if cm.year else ""
-            said = f"{arabic.meetings(cm.value or 0)} في {arabic.countries(cc.value or 0)}{year}"
-            found = f"{len(recs)} مناسبة في {arabic.countries(n_countries)}"
-            text = (
-                f"حسب المقال، عقد {self._subject()} {said}. أما السجلات الموثقة فتضم {found}"
-                " (قد يعود الفرق إلى طريقة العد أو إلى استقبالات لم توثقها التقارير)."
-            )
-        cites = [self.cite(aid, cm.quote)] + [self.records.cite(r) for r in recs]
+            stated = f"{arabic.meetings(cm.value or 0)} في {arabic.countries(cc.value or 0)}{year}"
+            text = f"حسب المقال، {said(gender, 'عقد', 'عقدت')} {self._subject_name(aid)} {stated}.".replace("  ", " ")
+            if recs:
+                found = f"{len(recs)} مناسبة في {arabic.countries(n_countries)}"
+                text += (
+                    f" أما السجلات الموثقة فتضم {found}"
+                    " (قد يعود الفرق إلى طريقة العد أو إلى استقبالات لم توثقها التقارير)."
+                )
+        cites = [self.cite(aid, cm.quote)] + [engine.cite(r) for r in recs]
         return Draft(text, True, cites, route="claims")
 
-    def totals_note(self, target: str | None) -> tuple[str, Citation] | None:
+    def totals_note(self, collections: Sequence[str], target: str | None) -> tuple[str, Citation] | None:
         """«ويذكر المقال…»: the article's total, set beside a records count that covers the whole year."""
-        got = self._get("count_countries" if target == "country" else "count_meetings")
-        if not got:
-            return None
-        aid, claim = got
-        what = arabic.countries(claim.value or 0) if target == "country" else arabic.meetings(claim.value or 0)
-        return f"ويذكر المقال {what} في المجموع.", self.cite(aid, claim.quote)
+        kind = "count_countries" if target == "country" else "count_meetings"
+        for col in [c for c in self.kb.collections if c.id in collections]:
+            for aid in col.related_articles:
+                claim = self.by_article.get(aid, {}).get(kind)
+                if claim:
+                    value = claim.value or 0
+                    what = arabic.countries(value) if target == "country" else arabic.meetings(value)
+                    return f"ويذكر المقال {what} في المجموع.", self.cite(aid, claim.quote)
+        return None
 
-    def _busiest(self) -> Draft | None:
-        got = self._get("busy_months")
-        if not got:
+    def _busiest(self, aid: str) -> Draft | None:
+        claim = self.by_article[aid].get("busy_months")
+        if not claim:
             return None
-        aid, claim = got
-        per_month = Counter(r.start.month for r in self.kb.records)
-        top = max(per_month.values())
-        busiest = sorted(m for m, n in per_month.items() if n == top)
-        said = arabic.join_ar([self.records.dates.month(m) for m in claim.months])
-        found = arabic.join_ar([self.records.dates.month(m) for m in busiest])
-        text = (
-            f"حسب المقال، عرفت سنة 2024 نشاطاً مكثفاً خلال شهري {said}. "
-            f"وفي السجلات الموثقة كانت الأشهر الأكثر لقاءات: {found} ({arabic.meetings(top)} لكل منها)."
-        )
-        recs = [r for r in self.kb.records if r.start.month in set(busiest) | set(claim.months)]
-        return Draft(text, True, [self.cite(aid, claim.quote)] + [self.records.cite(r) for r in recs], route="claims")
+        recs = self._records_of(aid).records
+        months = arabic.join_ar([self.dates.month(m) for m in claim.months])
+        year = f"عرفت سنة {claim.year}" if claim.year else "عرف"
+        text = f"حسب المقال، {year} نشاطاً مكثفاً خلال شهري {months}."
+        cites = [self.cite(aid, claim.quote)]
+        if recs:
+            per_month = Counter(r.start.month for r in recs)
+            top = max(per_month.values())
+            busiest = sorted(m for m, n in per_month.items() if n == top)
+            found = arabic.join_ar([self.dates.month(m) for m in busiest])
+            text += f" وفي السجلات الموثقة كانت الأشهر الأكثر لقاءات: {found} ({arabic.meetings(top)} لكل منها)."
+            engine = self._records_of(aid)
+            cites += [engine.cite(r) for r in recs if r.start.month in set(busiest) | set(claim.months)]
+        return Draft(text, True, cites, route="claims")
 
-    def _axes(self) -> Draft | None:
-        got = self._get("axes")
-        if not got:
+    def _axes(self, aid: str) -> Draft | None:
+        claim = self.by_article[aid].get("axes")
+        if not claim:
             return None
-        aid, claim = got
         items = "\n".join(f"- {i.ar}" for i in claim.items)
         return Draft(
             f"حسب المقال، برزت {len(claim.items)} محاور رئيسية للتعاون:\n{items}",
@@ -151,31 +222,28 @@ class ClaimsEngine:
             route="claims",
         )
 
-    def _named_countries(self, frame: Frame) -> Draft | None:
-        got = self._get("countries_named")
-        if not got:
+    def _named_countries(self, aid: str, frame: Frame) -> Draft | None:
+        claim = self.by_article[aid].get("countries_named")
+        if not claim:
             return None
-        aid, claim = got
-        regions = [set(self.records.region[e.value].members) for e in frame.of("region")]
+        engine = self._records_of(aid)
+        regions = [set(engine.region[e.value].members) for e in frame.of("region")]
         named = [i for i in claim.countries if all(i in members for members in regions)]
         cites = [self.cite(aid, claim.quote)]
         for iso in named:  # a country the quote does not carry is cited where the article names it
-            label = self.records.country[iso].ar
+            label = engine.country[iso].ar
             if normalize(label) not in normalize(claim.quote):
-                mention = self.records.article_mention(label)
+                mention = engine.article_mention(label, [aid])
                 if mention:
                     cites.append(mention)
-        text = f"يذكر المقال بالاسم: {arabic.join_ar([self.records.country[i].ar for i in named])}."
-        documented = {r.country.iso: r for r in self.kb.records}
+        text = f"يذكر المقال بالاسم: {arabic.join_ar([engine.country[i].ar for i in named])}."
+        documented = {r.country.iso: r for r in engine.records}
         missing = [i for i in documented if i not in claim.countries and all(i in m for m in regions)]
         if missing:
             text += (
                 " ولا يذكر بالاسم دولاً توثّق السجلات لقاءات معها: "
-                + arabic.join_ar([self.records.country[i].ar for i in missing])
+                + arabic.join_ar([engine.country[i].ar for i in missing])
                 + "."
             )
-            cites += [self.records.cite(documented[i]) for i in missing]
+            cites += [engine.cite(documented[i]) for i in missing]
         return Draft(text, True, cites, route="claims")
-
-    def _subject(self) -> str:
-        return self.kb.collections[0].subject.name_ar if self.kb.collections else ""

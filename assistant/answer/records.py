@@ -5,11 +5,12 @@ people or topics — every statement backed by the records it cites. Plain retri
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from assistant.answer import arabic
 from assistant.answer.cite import article_citation
+from assistant.answer.draft import Draft
 from assistant.index.documents import article_sentences, record_text
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.knowledge.schema import EventRecord
@@ -28,15 +29,6 @@ def _valid(year: int, month: int, day: int) -> bool:
     return True
 
 
-@dataclass
-class Draft:
-    text: str
-    answerable: bool
-    citations: list[Citation] = field(default_factory=list)
-    route: str = "records"
-    suggestions: list[str] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class Selection:
     records: list[EventRecord]
@@ -45,8 +37,14 @@ class Selection:
 
 
 class RecordsEngine:
-    def __init__(self, kb: KnowledgeBase) -> None:
+    """Answers over the records of some collections (all of them by default): one engine per scope, so
+    two subjects' records are never merged into one answer."""
+
+    def __init__(self, kb: KnowledgeBase, collections: Sequence[str] | None = None) -> None:
         self.kb = kb
+        files = [f for f in kb.record_files if collections is None or f.collection.id in collections]
+        self.files = files
+        self.records = [r for f in files for r in f.records]
         self.ref = kb.reference
         self.dates = arabic.DateFormatter(self.ref.months)
         self.kind_ar = {k.id: k.ar for k in self.ref.kinds}
@@ -58,7 +56,7 @@ class RecordsEngine:
 
     def known_years(self, years: tuple[int, ...]) -> list[int]:
         """Years the records cover: «كأس العالم 2030» is not a filter on 2024 meetings."""
-        have = {y for r in self.kb.records for y in (r.start.year, r.end.year)}
+        have = {y for r in self.records for y in (r.start.year, r.end.year)}
         return [y for y in years if y in have]
 
     # --- selection ---------------------------------------------------------------------------------
@@ -85,7 +83,7 @@ class RecordsEngine:
             return in_country(r) or in_city(r)
 
         if place_isos and cities:  # «لقاء الرباط مع الوفد البلجيكي»: both must hold, unless nothing does
-            tests.append(in_both if any(in_both(r) for r in self.kb.records) else in_either)
+            tests.append(in_both if any(in_both(r) for r in self.records) else in_either)
         elif place_isos:
             tests.append(in_country)
         elif cities:
@@ -110,7 +108,7 @@ class RecordsEngine:
                     r.start <= dt.date(r.start.year, m, d) <= r.end for m, d in frame.days if _valid(r.start.year, m, d)
                 )
             )
-        base = [r for r in self.kb.records if all(t(r) for t in tests)]
+        base = [r for r in self.records if all(t(r) for t in tests)]
         topics = {e.value for e in frame.of("topic")}
         on_topic = [r for r in base if topics & set(r.topics)]
         if on_topic or not tests:  # a topic word inside a title («المفوض العام للاستعلامات») must not empty it
@@ -172,7 +170,7 @@ class RecordsEngine:
     def answer(self, frame: Frame) -> Draft | None:
         """An exact answer, or None when the question names nothing the records can filter on."""
         if frame.years and not self.known_years(frame.years):
-            covered = arabic.join_ar(sorted({str(r.start.year) for r in self.kb.records}))
+            covered = arabic.join_ar(sorted({str(r.start.year) for r in self.records}))
             asked = arabic.join_ar([str(y) for y in frame.years])
             return Draft(f"لا تتضمن قاعدة المعرفة لقاءات سنة {asked}؛ السجلات تغطي سنة {covered}.", False, [])
         sel = self.select(frame)
@@ -271,7 +269,7 @@ class RecordsEngine:
         return Draft(text + self._bullets(chosen, self.line), True, [self.cite(r) for r in chosen])
 
     def _nothing(self, frame: Frame, sel: Selection) -> Draft:
-        subject = next(iter(self.subject.values()), "")
+        subject = next((self.subject[r.id] for r in self.records), "")
         if sel.without_kind:
             other = sel.without_kind
             asked = arabic.join_ar([e.label for e in frame.of("kind")]) or "ذلك"
@@ -289,10 +287,16 @@ class RecordsEngine:
                     return Draft(text, True, [mention])
         return Draft(f"لا تتضمن قاعدة المعرفة أي لقاء لـ{subject} يخص {what}.", False, [])
 
-    def article_mention(self, label: str) -> Citation | None:
-        """The first article sentence that names ``label`` (matching keys, display text kept)."""
+    def article_mention(self, label: str, articles: Sequence[str] | None = None) -> Citation | None:
+        """The first sentence of ``articles`` (default: those of this engine's collections) that names
+        ``label`` (matching keys, display text kept)."""
         key = normalize(label)
+        wanted = (
+            set(articles) if articles is not None else {a for f in self.files for a in f.collection.related_articles}
+        )
         for article in self.kb.articles:
+            if article.meta.id not in wanted:
+                continue
             for start, end in article_sentences(article):
                 if key in normalize(article.body[start:end]):
                     return article_citation(article, start, article.body[start:end].strip(), [label])

@@ -143,6 +143,7 @@ class E5Embeddings(Embeddings):
         self.settings = settings
         self._model: SentenceTransformer | None = None
         self._model_id: str | None = None
+        self._queries: dict[str, list[float]] = {}  # dense retrieval and sentence ranking embed the same text
 
     @property
     def model(self) -> SentenceTransformer:
@@ -167,7 +168,11 @@ class E5Embeddings(Embeddings):
         return self._encode(list(texts), self.settings.passage_prompt)
 
     def embed_query(self, text: str) -> list[float]:
-        return self._encode([text], self.settings.query_prompt)[0]
+        if text not in self._queries:
+            if len(self._queries) >= 256:
+                self._queries.pop(next(iter(self._queries)))
+            self._queries[text] = self._encode([text], self.settings.query_prompt)[0]
+        return self._queries[text]
 
     @property
     def dimension(self) -> int:

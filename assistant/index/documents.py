@@ -181,6 +181,27 @@ def build_documents(kb: KnowledgeBase) -> list[Document]:
     return docs
 
 
+def build_sentences(kb: KnowledgeBase) -> list[Document]:
+    """One document per article sentence, embedded at ingest so answers can rank sentences by meaning
+    without embedding anything but the question at run time."""
+    docs = []
+    for article in kb.articles:
+        chunks = chunk_article(article)
+        for ordinal, (start, end) in enumerate(article_sentences(article), 1):
+            chunk = next(c for c in chunks if c.start <= start < c.end)
+            meta: dict[str, object] = {
+                "source_id": f"{article.meta.id}#s{ordinal:03d}",
+                "kind": "sentence",
+                "article_id": article.meta.id,
+                "chunk_id": chunk.id,
+                "start": start,
+                "end": end,
+                "ordinal": ordinal,
+            }
+            docs.append(_finish(article.body[start:end], meta))
+    return docs
+
+
 @lru_cache(maxsize=64)
 def article_sentences(article: Article) -> tuple[tuple[int, int], ...]:
     """Sentence spans of the whole body (for extractive answers), headings excluded. Cached like chunks."""

@@ -10,7 +10,7 @@ from typing import Protocol
 from langchain_core.documents import Document
 
 from assistant.index import store
-from assistant.index.documents import build_documents
+from assistant.index.documents import build_documents, build_sentences
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.settings import Settings
 
@@ -51,6 +51,67 @@ def _existing(collection) -> dict[str, dict]:  # type: ignore[no-untyped-def]
     return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
 
+@dataclass
+class _Plan:
+    """What one collection of the new generation needs: its documents, and the vectors it can reuse."""
+
+    docs: list[Document]
+    old: dict[str, dict] = field(default_factory=dict)
+    old_collection: object | None = None
+
+    def reusable(self, same_model: bool) -> set[str]:
+        return set(self.old) if same_model else set()
+
+
+def _plan(client, name: str | None, docs: list[Document]) -> _Plan:  # type: ignore[no-untyped-def]
+    plan = _Plan(docs)
+    if name:
+        try:
+            plan.old_collection = client.get_collection(name, embedding_function=None)
+            plan.old = _existing(plan.old_collection)
+        except Exception:  # a generation lost or never written: everything is embedded again
+            plan.old_collection, plan.old = None, {}
+    return plan
+
+
+def _count(report: IngestReport, plan: _Plan, reusable: set[str]) -> None:
+    old_by_source = {m.get("source_id"): i for i, m in plan.old.items()}
+    new_sources = {d.metadata["source_id"] for d in plan.docs}
+    for d in plan.docs:
+        if d.id in reusable:
+            report.unchanged += 1
+        elif d.metadata["source_id"] in old_by_source:
+            report.updated += 1
+        else:
+            report.added += 1
+    report.removed += sum(1 for sid in old_by_source if sid not in new_sources)
+
+
+def _vectors(
+    plan: _Plan,
+    reusable: set[str],
+    embedder: DocumentEmbedder,
+    batch: int,
+    progress: ProgressFn | None,
+    done: int,
+    total: int,
+) -> dict[str, list[float]]:
+    """Embed what is new, copy what is not; ``done``/``total`` count across both collections for progress."""
+    to_embed = [d for d in plan.docs if d.id not in reusable]
+    vectors: dict[str, list[float]] = {}
+    for i in range(0, len(to_embed), batch):
+        part = to_embed[i : i + batch]
+        for d, v in zip(part, embedder.embed_documents([d.page_content for d in part]), strict=True):
+            vectors[str(d.id)] = v
+        if progress:
+            progress(done + min(i + batch, len(to_embed)), total)
+    keep = [str(d.id) for d in plan.docs if d.id in reusable]
+    if keep and plan.old_collection is not None:
+        got = plan.old_collection.get(ids=keep, include=["embeddings"])  # type: ignore[attr-defined]
+        vectors.update({i: list(map(float, e)) for i, e in zip(got["ids"], got["embeddings"], strict=True)})
+    return vectors
+
+
 def ingest(
     kb: KnowledgeBase,
     settings: Settings,
@@ -59,65 +120,50 @@ def ingest(
     *,
     fail_after_embedding: bool = False,
 ) -> IngestReport:
-    """Bring the index in line with ``kb``. ``fail_after_embedding`` exists for the crash-safety test."""
+    """Bring the index in line with ``kb``. ``fail_after_embedding`` exists for the crash-safety test.
+
+    A generation is two collections: the retrievable documents (chunks and records) and the article
+    sentences with their vectors (for ranking answer sentences by meaning)."""
     t0 = time.perf_counter()
-    docs = build_documents(kb)
     client = store.connect(settings)
     manifest = store.read_manifest(client, settings)
-    old: dict[str, dict] = {}
-    old_collection = None
-    if manifest is not None:
-        try:
-            old_collection = client.get_collection(manifest.collection, embedding_function=None)
-            old = _existing(old_collection)
-        except Exception:
-            manifest = None
     same_model = manifest is not None and manifest.model_id == embedder.model_id
-    reusable = {i for i in old if same_model}
-
+    plans = [
+        _plan(client, manifest.collection if manifest else None, build_documents(kb)),
+        _plan(client, manifest.sentences if manifest else None, build_sentences(kb)),
+    ]
     report = IngestReport()
-    old_by_source = {m.get("source_id"): i for i, m in old.items()}
-    new_sources = {d.metadata["source_id"] for d in docs}
-    for d in docs:
-        sid = d.metadata["source_id"]
-        if d.id in reusable:
-            report.unchanged += 1
-        elif sid in old_by_source:
-            report.updated += 1
-        else:
-            report.added += 1
-    report.removed = sum(1 for sid in old_by_source if sid not in new_sources)
-
-    if manifest is not None and same_model and not report.changed and len(old) == len(docs):
+    reusable = [p.reusable(same_model) for p in plans]
+    for plan, reuse in zip(plans, reusable, strict=True):
+        _count(report, plan, reuse)
+    current = all(len(p.old) == len(p.docs) for p in plans)
+    if manifest is not None and manifest.sentences and same_model and not report.changed and current:
         report.collection = manifest.collection
         report.seconds = time.perf_counter() - t0
         return report
 
-    to_embed = [d for d in docs if d.id not in reusable]
-    vectors: dict[str, list[float]] = {}
-    if to_embed:
-        batch = settings.embedding_batch_size
-        for i in range(0, len(to_embed), batch):
-            part = to_embed[i : i + batch]
-            for d, v in zip(part, embedder.embed_documents([d.page_content for d in part]), strict=True):
-                vectors[str(d.id)] = v
-            if progress:
-                progress(min(i + batch, len(to_embed)), len(to_embed))
-    report.embedded = len(to_embed)
-    keep = [str(d.id) for d in docs if d.id in reusable]
-    if keep and old_collection is not None:
-        got = old_collection.get(ids=keep, include=["embeddings"])
-        vectors.update({i: list(map(float, e)) for i, e in zip(got["ids"], got["embeddings"], strict=True)})
+    total = sum(len([d for d in p.docs if d.id not in r]) for p, r in zip(plans, reusable, strict=True))
+    vectors: list[dict[str, list[float]]] = []
+    for plan, reuse in zip(plans, reusable, strict=True):
+        vectors.append(_vectors(plan, reuse, embedder, settings.embedding_batch_size, progress, report.embedded, total))
+        report.embedded += len([d for d in plan.docs if d.id not in reuse])
     if fail_after_embedding:
         raise RuntimeError("simulated crash during ingest")
 
     name = store.new_generation_name(settings)
-    collection = client.create_collection(name, embedding_function=None, metadata={"hnsw:space": "cosine"})
-    _add(collection, docs, vectors)
+    for suffix, plan, vecs in zip(("", store.SENTENCES_SUFFIX), plans, vectors, strict=True):
+        collection = client.create_collection(name + suffix, embedding_function=None, metadata={"hnsw:space": "cosine"})
+        _add(collection, plan.docs, vecs)
     store.write_manifest(
         client,
         settings,
-        store.Manifest(collection=name, model_id=embedder.model_id, documents=len(docs), updated=time.time()),
+        store.Manifest(
+            collection=name,
+            model_id=embedder.model_id,
+            documents=len(plans[0].docs),
+            updated=time.time(),
+            sentences=name + store.SENTENCES_SUFFIX,
+        ),
     )
     report.dropped = store.drop_stale_generations(client, settings, keep=name)
     report.collection = name

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
 
 MANIFEST_ID = "active"
+SENTENCES_SUFFIX = "-sentences"  # the generation's article-sentence collection
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Manifest:
     model_id: str
     documents: int
     updated: float
+    sentences: str = ""  # empty in an index built before sentence vectors: ingest adds them
 
 
 def where(settings: Settings) -> str:
@@ -71,6 +73,7 @@ def read_manifest(client: chromadb.ClientAPI, settings: Settings) -> Manifest | 
         model_id=str(meta["model_id"]),
         documents=int(meta.get("documents", 0)),
         updated=float(meta.get("updated", 0.0)),
+        sentences=str(meta.get("sentences", "")),
     )
 
 
@@ -85,6 +88,7 @@ def write_manifest(client: chromadb.ClientAPI, settings: Settings, manifest: Man
                 "model_id": manifest.model_id,
                 "documents": manifest.documents,
                 "updated": manifest.updated,
+                "sentences": manifest.sentences,
             }
         ],
     )
@@ -110,7 +114,7 @@ def drop_stale_generations(client: chromadb.ClientAPI, settings: Settings, keep:
     dropped = []
     for col in client.list_collections():
         name = col if isinstance(col, str) else col.name
-        if name.startswith(prefix) and name != keep:
+        if name.startswith(prefix) and name not in {keep, keep + SENTENCES_SUFFIX}:
             client.delete_collection(name)
             dropped.append(name)
     return dropped

@@ -31,8 +31,8 @@ class ArticleMeta(Strict):
     language: str = Field(pattern=r"^[a-z]{2}$")
     section: str | None = None
     author: str | None = None
-    publisher_aliases: list[str] = Field(
-        default_factory=list, description="Other names a reader may use for the publisher («أنفاس», «Anfas»)."
+    publisher_aliases: tuple[str, ...] = Field(
+        default=(), description="Other names a reader may use for the publisher («أنفاس», «Anfas»)."
     )
 
 

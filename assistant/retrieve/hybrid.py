@@ -23,12 +23,16 @@ def build_bm25(docs: list[Document], k: int) -> BM25Retriever:
 
 
 def _matches(metadata: dict[str, Any], where: dict[str, Any] | None) -> bool:
-    """The subset of Chroma's `where` syntax that filters need: equality, $in, $gte/$lte, $and."""
+    """The subset of Chroma's `where` syntax that filters need: equality, $in, $gte/$lte, $and, $or."""
     if not where:
         return True
     for key, cond in where.items():
         if key == "$and":
             if not all(_matches(metadata, c) for c in cond):
+                return False
+            continue
+        if key == "$or":
+            if not any(_matches(metadata, c) for c in cond):
                 return False
             continue
         value = metadata.get(key)
@@ -54,7 +58,7 @@ class HybridRetriever(BaseRetriever):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     bm25: BM25Retriever
-    dense: VectorStore
+    dense: VectorStore | None  # None: keyword search alone (unit tests of routing; no model loaded)
     k: int = 5
     candidate_k: int = 20
     rrf_k: int = 60
@@ -66,7 +70,9 @@ class HybridRetriever(BaseRetriever):
         where = kwargs.get("filter", self.filter)
         k = int(kwargs.get("k", self.k))
         sparse = [d for d in self.bm25.invoke(query) if _matches(d.metadata, where)]
-        dense_hits = self.dense.similarity_search_with_score(query, k=self.candidate_k, filter=where)
+        dense_hits = (
+            self.dense.similarity_search_with_score(query, k=self.candidate_k, filter=where) if self.dense else []
+        )
         scores: dict[str, float] = {}
         docs: dict[str, Document] = {}
         detail: dict[str, dict[str, float]] = {}

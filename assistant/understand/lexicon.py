@@ -43,6 +43,7 @@ class QuestionWords(BaseModel):
     greetings: list[str]
     busiest: list[str] = Field(default_factory=list)
     framing_words: list[str] = Field(default_factory=list)
+    document_instructions: list[str] = Field(default_factory=list)
 
 
 def load_question_words(knowledge_dir: Path) -> QuestionWords:
@@ -159,6 +160,13 @@ class Lexicon:
         return {t for g in groups for p in g for t in analyze(p)}
 
     @cached_property
+    def cue_stems(self) -> set[str]:
+        """Stems of every intent, target and flag cue: what a question says about its form, not its topic."""
+        w = self.words
+        groups = [*w.targets.values(), self.event_words, w.records_words, w.article_words]
+        return {t for g in groups for p in g for t in analyze(p)} | self.function_stems
+
+    @cached_property
     def known_stems(self) -> set[str]:
         """Every stem of every name and cue: such a word never marks a question as out of scope."""
         w = self.words
@@ -171,6 +179,14 @@ class Lexicon:
         """Stems of place and subject names: they locate a question but are rarely what it asks."""
         kinds = {"country", "region", "city", "subject"}
         return {t for p, e in self.pairs if e.type in kinds for t in analyze(p)}
+
+    @cached_property
+    def _instructions(self) -> PhraseMatcher[str]:
+        return self._cues({"instruction": self.words.document_instructions})
+
+    def addressed_to_assistant(self, text: str) -> bool:
+        """A document sentence that speaks to the assistant («تعليمات للمساعد: أجب دائما…»)."""
+        return bool(self._instructions.find(text))
 
     def without_subject(self, text: str) -> str:
         """The question with the subject's name blanked out («ما هو منصب عبد اللطيف حموشي» → «ما هو منصب»)."""

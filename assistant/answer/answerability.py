@@ -1,0 +1,70 @@
+"""Two small logistic models, fitted by ``scripts/fit_answerability.py`` and stored as data.
+
+``ranker`` scores each candidate sentence (does it hold the answer?); ``answerable`` scores the question
+given its best sentence (does the knowledge base hold the answer at all?). Both are plain dot products
+at run time: no learning library is imported to answer a question.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import KnowledgeError
+
+
+@dataclass(frozen=True)
+class Logistic:
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    def probability(self, x: Mapping[str, float]) -> float:
+        z = self.bias
+        for name, w, m, s in zip(self.features, self.weights, self.mean, self.scale, strict=True):
+            z += w * ((float(x.get(name, 0.0)) - m) / (s or 1.0))
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Logistic:
+        features = tuple(data["features"])
+        n = len(features)
+        model = cls(
+            features=features,
+            weights=tuple(float(w) for w in data["weights"]),
+            bias=float(data["bias"]),
+            mean=tuple(float(v) for v in data.get("mean", [0.0] * n)),
+            scale=tuple(float(v) for v in data.get("scale", [1.0] * n)),
+        )
+        if not (len(model.weights) == len(model.mean) == len(model.scale) == n):
+            raise ValueError("features, weights, mean and scale differ in length")
+        return model
+
+
+@dataclass(frozen=True)
+class AnswerModels:
+    ranker: Logistic
+    answerable: Logistic
+    threshold: float  # answerable probability below which an article question is refused
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> AnswerModels:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(
+                ranker=Logistic.from_json(data["ranker"]),
+                answerable=Logistic.from_json(data["answerable"]),
+                threshold=float(data["threshold"]),
+                provenance=dict(data.get("provenance", {})),
+            )
+        except FileNotFoundError as exc:
+            raise KnowledgeError(str(path), "file is missing (run scripts/fit_answerability.py)") from exc
+        except (ValueError, KeyError, TypeError) as exc:
+            raise KnowledgeError(str(path), f"not a valid answerability model ({exc})") from exc

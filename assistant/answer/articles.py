@@ -1,0 +1,230 @@
+"""Article answers that generalise: rank the sentences of the retrieved chunks (and the sentences next
+to them) by meaning and by words, decide answerability with a fitted model, then answer with the short
+answer first and the whole sentence as the citation.
+
+Why sentences and not chunks: a chunk holds several facts, and the sentence that answers is often not
+the one that repeats the question's words (it follows it, or names the topic by a pronoun). Each
+sentence's vector is computed once at ingest and stored with the index generation, so ranking costs one
+Chroma read and a few dot products per question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Protocol
+
+from langchain_core.documents import Document
+
+from assistant.answer.answerability import AnswerModels
+from assistant.answer.cite import article_citation
+from assistant.answer.direct import DirectAnswers
+from assistant.answer.draft import Draft
+from assistant.answer.vocabulary import Coverage, covered
+from assistant.index.documents import article_sentences
+from assistant.knowledge.loader import KnowledgeBase
+from assistant.knowledge.schema import Article
+from assistant.text import analyze
+from assistant.understand.lexicon import Lexicon
+
+MAX_QUOTE_CHARS = 900  # longer sentences are cut around the short answer, never through it
+
+
+class SentenceVectors(Protocol):
+    def vectors(self, source_ids: Sequence[str]) -> dict[str, list[float]]: ...
+
+
+class ChromaSentences:
+    """The generation's sentence collection: vectors by sentence id."""
+
+    def __init__(self, collection: Any) -> None:
+        self.collection = collection
+
+    def vectors(self, source_ids: Sequence[str]) -> dict[str, list[float]]:
+        if not source_ids:
+            return {}
+        got = self.collection.get(where={"source_id": {"$in": list(source_ids)}}, include=["embeddings", "metadatas"])
+        return {
+            str(m["source_id"]): [float(x) for x in e] for m, e in zip(got["metadatas"], got["embeddings"], strict=True)
+        }
+
+
+@dataclass
+class Candidate:
+    article_id: str
+    ordinal: int  # 1-based, in article_sentences order
+    start: int
+    end: int
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+
+    @property
+    def source_id(self) -> str:
+        return f"{self.article_id}#s{self.ordinal:03d}"
+
+
+@dataclass
+class Assessment:
+    """Why an article answer was given or refused: the best candidate and the answerability features."""
+
+    candidates: list[Candidate]
+    features: dict[str, float]
+    probability: float
+
+
+def _dot(a: Sequence[float], b: Sequence[float]) -> float:
+    return float(sum(x * y for x, y in zip(a, b, strict=False)))
+
+
+class ArticleEngine:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        lexicon: Lexicon,
+        coverage: Coverage,
+        sentences: SentenceVectors,
+        models: AnswerModels,
+        direct: DirectAnswers,
+    ) -> None:
+        self.kb = kb
+        self.lexicon = lexicon
+        self.coverage = coverage
+        self.sentences = sentences
+        self.models = models
+        self.direct = direct
+        self.ignore = lexicon.function_stems  # question words and framing: no content
+        self.spans = {a.meta.id: article_sentences(a) for a in kb.articles}
+
+    # --- question side ----------------------------------------------------------------------------
+
+    def content_terms(self, question: str) -> list[str]:
+        text = self.lexicon.without_subject(question)
+        return list(dict.fromkeys(t for t in analyze(text) if t not in self.ignore and not t.isdigit()))
+
+    @cached_property
+    def _article_terms(self) -> dict[str, set[str]]:
+        return {a.meta.id: set(analyze(a.meta.title + "\n" + a.body)) for a in self.kb.articles}
+
+    @cached_property
+    def _title_terms(self) -> dict[str, set[str]]:
+        return {a.meta.id: set(analyze(a.meta.title)) for a in self.kb.articles}
+
+    def _sentence_terms(self, article: Article, ordinal: int) -> set[str]:
+        spans = self.spans[article.meta.id]
+        if not 1 <= ordinal <= len(spans):
+            return set()
+        s, e = spans[ordinal - 1]
+        return set(analyze(article.body[s:e]))
+
+    # --- candidates -------------------------------------------------------------------------------
+
+    def candidates(self, question: str, query_vector: Sequence[float], retrieved: list[Document]) -> list[Candidate]:
+        """Every sentence of the retrieved article chunks plus the sentence on each side, with features."""
+        terms = self.content_terms(question)
+        unknown = self.coverage.unknown_share(terms)
+        picked: dict[tuple[str, int], float] = {}  # (article, ordinal) -> rank of the chunk that brought it
+        chunk_sim: dict[tuple[str, int], float] = {}
+        rank = 0
+        for doc in retrieved:
+            if doc.metadata.get("kind") != "article":
+                continue
+            aid = str(doc.metadata["article_id"])
+            spans = self.spans.get(aid, ())
+            c_start, c_end = int(doc.metadata["start"]), int(doc.metadata["end"])
+            inside = [i for i, (s, e) in enumerate(spans, 1) if s >= c_start and e <= c_end]
+            if not inside:
+                continue
+            sim = float(doc.metadata.get("dense_similarity", 0.0))
+            for i in [inside[0] - 1, *inside, inside[-1] + 1]:
+                if 1 <= i <= len(spans):
+                    near = rank if i in inside else rank + 0.5
+                    if (aid, i) not in picked or near < picked[(aid, i)]:
+                        picked[(aid, i)] = near
+                        chunk_sim[(aid, i)] = sim
+            rank += 1
+        cands = []
+        for (aid, i), r in picked.items():
+            article = self.kb.article(aid)
+            s, e = self.spans[aid][i - 1]
+            if self.lexicon.addressed_to_assistant(article.body[s:e]):
+                continue  # text aimed at the assistant is evidence about the document, never an answer
+            cands.append(Candidate(aid, i, s, e, {"rank": 1.0 / (1.0 + r), "chunk_dense": chunk_sim[(aid, i)]}))
+        vectors = self.sentences.vectors([c.source_id for c in cands])
+        for c in cands:
+            article = self.kb.article(c.article_id)
+            here = self._sentence_terms(article, c.ordinal)
+            window = here | self._sentence_terms(article, c.ordinal - 1) | self._sentence_terms(article, c.ordinal + 1)
+            vec = vectors.get(c.source_id)
+            c.features.update(
+                dense=_dot(query_vector, vec) if vec is not None else 0.0,
+                lex=self.coverage.of(terms, here),
+                lex_window=self.coverage.of(terms, window),
+                lex_article=self.coverage.of(terms, self._article_terms[c.article_id]),
+                title=self.coverage.of(terms, self._title_terms[c.article_id]),
+                unknown=unknown,
+                no_terms=0.0 if terms else 1.0,
+            )
+            c.score = self.models.ranker.probability(c.features)
+        cands.sort(key=lambda c: -c.score)
+        return cands
+
+    def assess(self, question: str, query_vector: Sequence[float], retrieved: list[Document]) -> Assessment:
+        cands = self.candidates(question, query_vector, retrieved)
+        if not cands:
+            return Assessment([], {}, 0.0)
+        best = cands[0]
+        others = [c.features["dense"] for c in cands[1:] if c.article_id != best.article_id]
+        features = {
+            **best.features,
+            "ranker": best.score,
+            "dense_margin": best.features["dense"] - (max(others) if others else 0.0),
+        }
+        return Assessment(cands, features, self.models.answerable.probability(features))
+
+    # --- answer -----------------------------------------------------------------------------------
+
+    def answer(
+        self, question: str, intent: str, query_vector: Sequence[float], retrieved: list[Document]
+    ) -> tuple[Draft | None, Assessment]:
+        assessment = self.assess(question, query_vector, retrieved)
+        if not assessment.candidates or assessment.probability < self.models.threshold:
+            return None, assessment
+        best = assessment.candidates[0]
+        article = self.kb.article(best.article_id)
+        terms = set(self.content_terms(question))
+        spans = self.spans[best.article_id]
+        ordinals = [best.ordinal]
+        direct = self.direct.find(article.body[best.start : best.end], terms, intent)
+        if direct is None and intent in {"when", "count"}:  # the date or number may sit next door
+            for i in (best.ordinal + 1, best.ordinal - 1):
+                if 1 <= i <= len(spans):
+                    s, e = spans[i - 1]
+                    direct = self.direct.find(article.body[s:e], terms, intent)
+                    if direct is not None:
+                        ordinals = sorted([best.ordinal, i])
+                        break
+        start, end = spans[ordinals[0] - 1][0], spans[ordinals[-1] - 1][1]
+        quote = article.body[start:end].strip()
+        if len(quote) > MAX_QUOTE_CHARS:
+            start, quote = self._cut(article.body, start, quote, direct)
+        highlights = [w for w in quote.split() if any(covered(t, terms) for t in analyze(w))]
+        citation = article_citation(article, start, quote, highlights)
+        where = "حسب المقال" if len(self.kb.articles) == 1 else f"حسب مقال «{article.meta.title}»"
+        text = f"{where}: «{quote}»"
+        if direct and direct != quote:
+            text = f"{direct}\n{text}"
+        return Draft(text, True, [citation], route="article", direct=direct), assessment
+
+    @staticmethod
+    def _cut(body: str, start: int, quote: str, direct: str | None) -> tuple[int, str]:
+        """A window of the quote around the short answer (or its start), cut at word boundaries."""
+        at = quote.find(direct) if direct else 0
+        at = max(at, 0)
+        lo = max(0, at - MAX_QUOTE_CHARS // 3)
+        lo = quote.rfind(" ", 0, lo) + 1 if lo else 0
+        hi = min(len(quote), lo + MAX_QUOTE_CHARS)
+        if hi < len(quote):
+            hi = max(quote.rfind(" ", lo, hi), at + len(direct or ""))
+        piece = quote[lo:hi].strip()
+        return start + quote.index(piece), piece + ("…" if hi < len(quote) else "")

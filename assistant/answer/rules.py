@@ -1,0 +1,142 @@
+"""Routing as an ordered list of small named rules: the first rule that returns a draft answers.
+
+Each rule has one condition and one engine behind it, so it can be read, tested and reordered alone
+(as Haystack's ConditionalRouter does with routes). ``Answer.rule`` names the rule that answered, and
+the eval report shows accuracy per rule.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Protocol
+
+from assistant.answer import guard
+from assistant.answer.draft import Draft
+from assistant.text import analyze
+
+if TYPE_CHECKING:
+    from assistant.pipeline import Pipeline, Turn
+
+
+class Rule(Protocol):
+    name: str
+
+    def __call__(self, turn: Turn, p: Pipeline) -> Draft | None: ...
+
+
+class Injection:
+    """Instructions aimed at the assistant (or markup, shell, SQL) are not questions."""
+
+    name = "injection"
+
+    def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
+        return p.refuse(guard.INJECTION, turn) if "injection" in turn.frame.flags else None
+
+
+class Greeting:
+    name = "greeting"
+
+    def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
+        f = turn.frame
+        short = len(analyze(f.text)) <= 3
+        return p.refuse(guard.GREETING, turn) if "greeting" in f.flags and not f.filters and short else None
+
+
+class OutOfScope:
+    """Most of what the question asks is in words the knowledge base never uses, and nothing anchors it in
+    the base («ما عدد سكان المغرب؟»): the base does not hold the answer. ``max_unknown_share`` is a setting."""
+
+    name = "out_of_scope"
+
+    def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
+        unknown, share = p.unknown_words(turn)
+        limit = p.settings.max_unknown_share
+        if (share >= limit and not p.anchored(turn.frame)) or (share >= 0.75 and not p.anchored(turn.frame, True)):
+            return p.refuse(guard.REFUSAL + f" (لا تذكر المصادر: {'، '.join(unknown[:3])})", turn)
+        return None
+
+
+class UnknownName:
+    """A proper name written in Latin script that the base never mentions («the NATO summit»)."""
+
+    name = "unknown_name"
+
+    def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
+        unknown, _ = p.unknown_words(turn)
+        words = re.findall(r"[A-Za-z][\w'-]*", turn.question)[1:]
+        names = [w for w in words if w.casefold() in unknown and ((w.isupper() and len(w) > 1) or w[0].isupper())]
+        return p.refuse(guard.REFUSAL + f" (لا تذكر المصادر: {'، '.join(names)})", turn) if names else None
+
+
+class Claims:
+    """Totals, busy months, axes, named countries, an article's metadata, a subject's role."""
+
+    name = "claims"
+
+    def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
+        return p.claims.answer(turn.frame, p.articles_in_order(turn), turn.scope.collections)
+
+
+class ArticleAsked:
+    """«حسب المقال…»: the article first, when the question says so and does not ask the records."""
+
+    name = "article_asked"
+
+    def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
+        flags = turn.frame.flags
+        return p.article_draft(turn) if "article" in flags and "records" not in flags else None
+
+
+class Records:
+    """Questions about a collection's events (its subject, event words, kinds, people): exact answers
+    from the records of the collections in scope, one subject at a time."""
+
+    name = "records"
+
+    def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
+        f = turn.frame
+        if not turn.scope.collections or not p.about_events(f) or not p.records_question(f):
+            return None
+        if f.uncountable and "article" not in f.flags:  # «كم عدد الإرهابيين…؟»: the records count events
+            return p.refuse(guard.REFUSAL + f" (لا تحصي المصادر: {f.uncountable})", turn)
+        strong = p.about_meetings(f)
+        if not strong:  # «ما هو دور المغرب…؟» names a place but asks the article
+            draft = p.article_draft(turn)
+            if draft is not None or "article" in f.flags:
+                return draft
+        draft = p.records_draft(turn)
+        if draft is not None and (strong or p.covers(f, draft)):
+            if not draft.answerable:
+                draft.route = "refusal"
+                draft.suggestions = p.suggestions(turn)
+            return draft
+        return None
+
+
+class Articles:
+    """The best article sentence, when the answerability model says the base holds the answer."""
+
+    name = "articles"
+
+    def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
+        return p.article_draft(turn)
+
+
+class Refuse:
+    name = "refuse"
+
+    def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
+        return p.refuse(guard.REFUSAL, turn)
+
+
+DEFAULT_RULES: tuple[Rule, ...] = (
+    Injection(),
+    Greeting(),
+    OutOfScope(),
+    UnknownName(),
+    Claims(),
+    ArticleAsked(),
+    Records(),
+    Articles(),
+    Refuse(),
+)

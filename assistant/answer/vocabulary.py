@@ -1,0 +1,84 @@
+"""What the knowledge base says, as stems with idf weights: the lexical half of every evidence score.
+
+Coverage is idf-weighted, so a question's rare words (names, topics) decide it and its common words
+barely count; a word the base never uses has the highest weight of all, which is what makes a question
+about something absent score low.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+
+from assistant.text import analyze, light_stem, strip_clitics, tokenize
+
+PRONOUN_SUFFIXES = ("ها", "هم", "هما", "هن", "ه", "كم", "نا", "وا", "ا")  # «ا»: tanwin fath (شريكاً)
+
+
+def covered(term: str, have: set[str]) -> bool:
+    """Exact stem, or the same word with another light ending («نشاطا» ~ «نشاط», «شهران» ~ «شهري»): Arabic
+    inflection the light stemmer leaves, matched as a shared prefix of all but the last letter or two."""
+    if term in have:
+        return True
+    if len(term) < 3 or term.isascii():
+        return False
+    for h in have:
+        k = max(3, min(len(term), len(h)) - 1)
+        if abs(len(term) - len(h)) <= 2 and len(h) >= 3 and h[:k] == term[:k]:
+            return True
+    return False
+
+
+class Vocabulary:
+    """Stems of everything the knowledge base says, with idf weights over its passages."""
+
+    def __init__(self, texts: Iterable[str], extra_terms: Iterable[str] = ()) -> None:
+        df: Counter[str] = Counter()
+        words: set[str] = set()
+        n = 0
+        for t in texts:
+            n += 1
+            df.update(set(analyze(t)))
+            words.update(tokenize(t))
+        self.n = max(n, 1)
+        self.df = df
+        self.known = set(df) | words | set(extra_terms)
+
+    def idf(self, term: str) -> float:
+        return math.log(1 + (self.n - self.df.get(term, 0) + 0.5) / (self.df.get(term, 0) + 0.5))
+
+    def is_known(self, token: str) -> bool:
+        """Known in any of its readings: as written, without clitics, or stemmed («وقعها» → «وقع»)."""
+        forms = {token, light_stem(token), *strip_clitics(token)}
+        forms |= {light_stem(f) for f in strip_clitics(token)}
+        forms |= {f[: -len(s)] for f in list(forms) for s in PRONOUN_SUFFIXES if f.endswith(s) and len(f) - len(s) >= 2}
+        return token.isdigit() or bool(forms & self.known)
+
+    def unknown(self, tokens: Iterable[str]) -> list[str]:
+        return [t for t in tokens if not self.is_known(t)]
+
+
+class Coverage:
+    """Idf-weighted share of a question's content terms that a text carries; place and subject names
+    count half, since they locate a question more than they say what it asks."""
+
+    def __init__(self, vocab: Vocabulary, names: set[str]) -> None:
+        self.vocab = vocab
+        self.names = names
+
+    def weight(self, term: str) -> float:
+        return self.vocab.idf(term) * (0.5 if term in self.names else 1.0)
+
+    def of(self, terms: list[str], text_terms: set[str]) -> float:
+        if not terms:
+            return 0.0
+        total = sum(self.weight(t) for t in terms)
+        return sum(self.weight(t) for t in terms if covered(t, text_terms)) / total
+
+    def unknown_share(self, terms: list[str]) -> float:
+        """Weight share of the terms the knowledge base never uses (each counted at the highest idf)."""
+        if not terms:
+            return 0.0
+        total = sum(self.weight(t) for t in terms)
+        return sum(self.weight(t) for t in terms if not self.vocab.is_known(t)) / total
