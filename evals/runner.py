@@ -43,6 +43,11 @@ class ItemResult:
     latency_ms: float | None
     error: str | None = None
 
+    @property
+    def rule_tags(self) -> list[str]:
+        rule = self.answer.get("rule")
+        return [f"rule:{rule}"] if rule else []
+
     def to_json(self) -> dict[str, Any]:
         a = self.answer
         return {
@@ -54,6 +59,8 @@ class ItemResult:
             "answer": a.get("text", ""),
             "answerable": a.get("answerable"),
             "route": a.get("route"),
+            "rule": a.get("rule"),
+            "direct": a.get("direct"),
             "intent": a.get("intent"),
             "resolved_question": a.get("question"),
             "citations": [
@@ -79,7 +86,8 @@ class SystemRun:
         lat = [r.latency_ms for r in self.results]
         return {
             "overall": aggregate(scores, lat),
-            "by_tag": by_tag(scores, lat, [r.item.tags for r in self.results]),
+            # `rule:<name>` rows: accuracy per routing rule (Answer.rule), beside the dataset's own tags
+            "by_tag": by_tag(scores, lat, [[*r.item.tags, *r.rule_tags] for r in self.results]),
         }
 
 
