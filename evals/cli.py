@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from assistant.offline import enable_offline_mode
 from assistant.settings import Settings
-from evals.squad import DEFAULT_LEAVE_OUT, DEFAULT_SEED, SPLITS
 
 if TYPE_CHECKING:
     from evals.gates import Gate
@@ -58,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     squad.add_argument("--squad", type=Path, metavar="PATH", help="A SQuAD 1.1-format JSON file (replaces --dataset).")
     squad.add_argument(
         "--squad-split",
-        choices=SPLITS,
+        choices=("dev", "test", "all"),  # evals.squad.SPLITS; not imported: every `assistant` command loads this
         default="all",
         help="Articles by a stable hash of their title: dev ≈60%% (fit thresholds here), test ≈40%% (held out).",
     )
@@ -66,11 +65,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     squad.add_argument(
         "--squad-leave-out",
         type=float,
-        default=DEFAULT_LEAVE_OUT,
         metavar="FRACTION",
         help="Share of the chosen articles kept out of the base; their questions expect a refusal (default 0.25).",
     )
-    squad.add_argument("--squad-seed", type=int, default=DEFAULT_SEED, help="Which articles are left out (default 0).")
+    squad.add_argument("--squad-seed", type=int, help="Which articles are left out (default 0).")
     parser.set_defaults(func=run_command)
 
 
@@ -152,6 +150,7 @@ def _run_squad(args: argparse.Namespace, settings: Settings, gates: list[Gate]) 
     from evals.schema import DatasetError
     from evals.squad import SquadError, run_squad_eval, summary_line
 
+    given = {"leave_out": args.squad_leave_out, "seed": args.squad_seed}
     try:
         run = run_squad_eval(
             args.squad,
@@ -159,8 +158,7 @@ def _run_squad(args: argparse.Namespace, settings: Settings, gates: list[Gate]) 
             settings,
             split=args.squad_split,
             articles=args.squad_articles,
-            leave_out=args.squad_leave_out,
-            seed=args.squad_seed,
+            **{k: v for k, v in given.items() if v is not None},
             gates=gates,
             baseline=not args.no_baseline,
             progress=not args.no_progress,

@@ -355,5 +355,7 @@ def test_a_squad_run_scores_both_systems(squad_file: Path, tmp_path: Path) -> No
     baseline = report["metrics"]["baseline"]["overall"]
     assert baseline["left_out_refused"] == 0.0 and baseline["recall@5"] > 0.5
     assert report["metadata"]["squad"]["gold_chunks_resolved"] == 5
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert all("squad" in r and "direct" in r for r in rows)
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "| gold_in_answer |" in md and "SQuAD import" in md
