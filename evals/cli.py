@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.offline import enable_offline_mode
 from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from evals.gates import Gate
+    from evals.runner import SuiteResult
 
 EXIT_GATE_FAILED = 1
 EXIT_USAGE = 2
@@ -43,6 +48,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--tag", action="append", default=[], help="Only items with this tag (repeatable: any).")
     parser.add_argument("--limit", type=int, default=None, help="Only the first N items of each dataset.")
     parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+    squad = parser.add_argument_group(
+        "SQuAD import (ARCD, XQuAD, TyDiQA-GoldP)",
+        "Builds a knowledge base from the file's contexts under OUT/squad/knowledge, indexes it in "
+        "DATA_DIR/squad and scores gold_in_answer, direct_f1/direct_em, false refusals and refusal on "
+        "left-out articles, beside the baseline.",
+    )
+    squad.add_argument("--squad", type=Path, metavar="PATH", help="A SQuAD 1.1-format JSON file (replaces --dataset).")
+    squad.add_argument(
+        "--squad-split",
+        choices=("dev", "test", "all"),  # evals.squad.SPLITS; not imported: every `assistant` command loads this
+        default="all",
+        help="Articles by a stable hash of their title: dev ≈60%% (fit thresholds here), test ≈40%% (held out).",
+    )
+    squad.add_argument("--squad-articles", type=int, metavar="N", help="Only the split's first N articles.")
+    squad.add_argument(
+        "--squad-leave-out",
+        type=float,
+        metavar="FRACTION",
+        help="Share of the chosen articles kept out of the base; their questions expect a refusal (default 0.25).",
+    )
+    squad.add_argument("--squad-seed", type=int, help="Which articles are left out (default 0).")
     parser.set_defaults(func=run_command)
 
 
@@ -57,6 +83,14 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
     except GateSpecError as exc:
         print(f"بوابة غير صالحة — {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.squad is not None:
+        if args.dataset:
+            print(
+                "لا يجتمع --squad مع --dataset — --squad builds its own knowledge base; give one or the other",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        return _run_squad(args, settings, gates)
     paths = args.dataset or default_datasets()
     if not paths:
         print("لا توجد مجموعات بيانات — no dataset given and none in evals/datasets/", file=sys.stderr)
@@ -94,6 +128,11 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
     if "baseline" in metrics:
         line += f" (baseline {metrics['baseline']['overall']['accuracy']:.3f})"
     print(line)
+    return _finish(suite, written)
+
+
+def _finish(suite: SuiteResult, written: dict[str, Path]) -> int:
+    """Paths, gate verdicts and the exit status, shared by both kinds of run."""
     for name, path in written.items():
         print(f"  {name}: {path}")
     for g in suite.gates:
@@ -103,3 +142,35 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
         print(f"فشلت بوابة التقييم: {names} — eval gate failed: {names}", file=sys.stderr)
         return EXIT_GATE_FAILED
     return 0
+
+
+def _run_squad(args: argparse.Namespace, settings: Settings, gates: list[Gate]) -> int:
+    from assistant import AssistantError
+    from evals.report import write_all
+    from evals.schema import DatasetError
+    from evals.squad import SquadError, run_squad_eval, summary_line
+
+    given = {"leave_out": args.squad_leave_out, "seed": args.squad_seed}
+    try:
+        run = run_squad_eval(
+            args.squad,
+            args.out,
+            settings,
+            split=args.squad_split,
+            articles=args.squad_articles,
+            **{k: v for k, v in given.items() if v is not None},
+            gates=gates,
+            baseline=not args.no_baseline,
+            progress=not args.no_progress,
+            tags=args.tag,
+            limit=args.limit,
+        )
+    except (SquadError, DatasetError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except AssistantError as exc:
+        print(str(exc), file=sys.stderr)
+        return int(getattr(exc, "exit_code", 1))
+    written = {"knowledge": run.kb.knowledge_dir, "dataset": run.dataset_path, **write_all(run.suite, args.out)}
+    print(summary_line(run.suite.metrics()))
+    return _finish(run.suite, written)

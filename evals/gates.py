@@ -27,6 +27,10 @@ ALIASES = {
     "ndcg": "ndcg@10",
     "latency_p50": "latency_p50_ms",
     "latency_p95": "latency_p95_ms",
+    "gold": "gold_in_answer",
+    "f1": "direct_f1",
+    "em": "direct_em",
+    "left_out": "left_out_refused",
 }
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,

@@ -11,6 +11,10 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+# SQuAD-format imports (items with `expect.gold`, see evals/squad.py); reported only when a run measures
+# them, so other reports keep their shape. direct_f1 and direct_em are on SQuAD's 0–100 scale.
+SQUAD_METRIC_NAMES: tuple[str, ...] = ("gold_in_answer", "direct_f1", "direct_em", "left_out_refused")
+PERCENT_METRICS: frozenset[str] = frozenset({"direct_f1", "direct_em"})
 METRIC_NAMES: tuple[str, ...] = (
     "accuracy",
     "list_precision",
@@ -25,6 +29,7 @@ METRIC_NAMES: tuple[str, ...] = (
     "ndcg@10",
     "latency_p50_ms",
     "latency_p95_ms",
+    *SQUAD_METRIC_NAMES,
 )
 # Metrics where smaller is better (used by reports to colour deltas and by gates' defaults).
 LOWER_IS_BETTER: frozenset[str] = frozenset(
@@ -97,6 +102,7 @@ class Scored(Protocol):
     hallucinated: list[str]
     citation_precision: float | None
     retrieval: dict[str, float] | None
+    squad: dict[str, float] | None
 
 
 def _mean(values: Iterable[float | bool | None]) -> float | None:
@@ -112,6 +118,7 @@ def aggregate(scores: Sequence[Scored], latencies_ms: Sequence[float | None]) ->
     answerable = [s for s in scores if s.answerable_expected]
     with_retrieval = [s.retrieval for s in scores if s.retrieval]
     latencies = [x for x in latencies_ms if x is not None]
+    squad = [sq for s in scores if (sq := getattr(s, "squad", None))]
     return {
         "n": len(scores),
         "n_unanswerable": len(unanswerable),
@@ -128,6 +135,7 @@ def aggregate(scores: Sequence[Scored], latencies_ms: Sequence[float | None]) ->
         "ndcg@10": _mean(r["ndcg@10"] for r in with_retrieval),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
+        **{name: _mean(sq.get(name) for sq in squad) for name in SQUAD_METRIC_NAMES},
     }
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.metrics import LOWER_IS_BETTER, METRIC_NAMES
+from evals.metrics import LOWER_IS_BETTER, METRIC_NAMES, PERCENT_METRICS, SQUAD_METRIC_NAMES
 from evals.runner import ItemResult, SuiteResult, SystemRun
 
 CHART_NAME = "accuracy_by_slice.png"
@@ -69,6 +69,8 @@ def _fmt(metric: str, value: Any) -> str:
         return f"{value:.0f} ms"
     if isinstance(value, int):
         return str(value)
+    if metric in PERCENT_METRICS:
+        return f"{value:.1f}"
     return f"{value:.3f}"
 
 
@@ -80,7 +82,7 @@ def _delta(metric: str, a: Any, b: Any) -> str:
         return "="
     better = (d < 0) if metric in LOWER_IS_BETTER else (d > 0)
     unit = " ms" if metric.startswith("latency") else ""
-    number = f"{d:+.0f}" if unit else f"{d:+.3f}"
+    number = f"{d:+.0f}" if unit else f"{d:+.1f}" if metric in PERCENT_METRICS else f"{d:+.3f}"
     return f"{number}{unit} {'▲' if better else '▼'}"
 
 
@@ -135,8 +137,14 @@ def markdown(suite: SuiteResult, chart: str | None = CHART_NAME) -> str:
         "- Datasets: "
         + ", ".join(f"`{d['name']}` ({d['items']} items, sha256 {d['sha256'][:12]})" for d in meta.get("datasets", [])),
         f"- Baseline: {meta.get('baseline', {}).get('chain') if b else 'not run (--no-baseline)'}",
-        "",
     ]
+    if squad := meta.get("squad"):
+        lines.append(
+            f"- SQuAD import: `{squad['source']}`, split {squad['split']}, seed {squad['seed']}: "
+            f"{len(squad['articles_in_base'])} articles in the base ({squad['questions_in_base']} questions), "
+            f"{len(squad['articles_left_out'])} left out ({squad['questions_left_out']} questions, expect refusal)"
+        )
+    lines.append("")
     if suite.gates:
         lines += ["## Gates", ""]
         lines += [f"- {'✅' if g.passed else '❌'} {g.message}" for g in suite.gates]
@@ -147,7 +155,13 @@ def markdown(suite: SuiteResult, chart: str | None = CHART_NAME) -> str:
         lines += ["| metric | assistant | baseline | Δ |", "|---|---:|---:|---:|"]
     else:
         lines += ["| metric | assistant |", "|---|---:|"]
-    for name in ("n", "n_unanswerable", *METRIC_NAMES):
+    systems = [a, *([b] if b else [])]
+    shown = [
+        name
+        for name in METRIC_NAMES
+        if name not in SQUAD_METRIC_NAMES or any(m["overall"].get(name) is not None for m in systems)
+    ]
+    for name in ("n", "n_unanswerable", *shown):
         av = a["overall"].get(name)
         if b:
             bv = b["overall"].get(name)

@@ -38,6 +38,11 @@ class Expect(BaseModel):
     number: float | None = Field(None, description="A number the answer must state.")
     answerable: bool = Field(True, description="False: the right answer is a refusal.")
     sources: list[str] = Field(default_factory=list, description="Ids of the chunks/records holding the answer.")
+    gold: list[str] = Field(
+        default_factory=list,
+        description="SQuAD-style gold answers: enables gold_in_answer, direct_f1/direct_em (answerable items) "
+        "and left_out_refused (answerable false).",
+    )
 
     @field_validator("all", mode="before")
     @classmethod
@@ -55,7 +60,7 @@ class Expect(BaseModel):
                 raise ValueError("every group in `all` needs at least one non-empty alternative")
         return value
 
-    @field_validator("none", "sources", mode="before")
+    @field_validator("none", "sources", "gold", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value

@@ -16,6 +16,7 @@ from evals.lexicon import HALLUCINATION_KINDS, EntityLexicon
 from evals.matching import first_mention, number_words, tokens
 from evals.metrics import retrieval_metrics
 from evals.schema import EvalItem
+from evals.squad import item_squad_metrics
 
 EXPECTATION_CHECKS = ("answerable", "all", "none", "number")
 
@@ -38,6 +39,7 @@ class ItemScore(BaseModel):
     hallucinated: list[str] = Field(default_factory=list)
     citation_precision: float | None = None
     retrieval: dict[str, float] | None = None
+    squad: dict[str, float] | None = Field(None, description="SQuAD metrics of an item with `expect.gold`.")
 
     @property
     def failed(self) -> list[Check]:
@@ -204,6 +206,7 @@ def score(
         hallucinated=hallucinated,
         citation_precision=citation_precision,
         retrieval=retrieval,
+        squad=item_squad_metrics(expect.gold, expect.answerable, answer) if expect.gold else None,
     )
 
 
