@@ -61,8 +61,6 @@ class ItemResult:
             "rule": a.get("rule"),
             "answerable": a.get("answerable"),
             "route": a.get("route"),
-            "rule": a.get("rule"),
-            "direct": a.get("direct"),
             "intent": a.get("intent"),
             "resolved_question": a.get("question"),
             "citations": [
