@@ -4,11 +4,14 @@
     .venv/bin/python scripts/fit_answerability.py --report-only         # score the saved model, fit nothing
 
 Data: ARCD train (`../shared/datasets/arcd/`), split by title into dev (fitted on) and test (held out),
+plus our own single-turn article and unanswerable items on the shipped base (`evals/datasets/core.jsonl`,
+fitted on; the paraphrase split is never used here),
 each built into a knowledge base with a fraction of its articles left out (their questions must be
 refused). Ranker rows: every candidate sentence of an in-base question, labelled by whether it holds a
 gold answer. Answerability rows: one per question (its best candidate's features), labelled in-base
-(answerable) or left out. The threshold is the dev point that maximises answers-with-gold plus
-refusals-of-left-out (each as a rate), i.e. Youden's J on dev. Writes
+(answerable) or left out. The threshold is the dev point that maximises refusals of left-out questions minus refusals
+of in-base ones (Youden's J); the quote ratio (when the runner-up sentence is quoted too) maximises gold
+among quoted sentences less 5 points per extra sentence. Writes
 ``knowledge/reference/answerability.json`` and ``artifacts/fit/report.json``; vectors are cached in
 ``artifacts/fit/<split>/data`` between runs.
 """
@@ -19,14 +22,13 @@ import argparse
 import datetime as dt
 import hashlib
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-RANKER_FEATURES = ["dense", "lex", "lex_window", "lex_article", "title", "rank", "chunk_dense", "no_terms"]
+RANKER_FEATURES = ["dense", "lex", "lex_window", "lex_article", "title", "rank", "chunk_dense", "no_terms", "typed"]
 ANSWERABLE_FEATURES = [
     "ranker",
     "dense",
@@ -38,40 +40,45 @@ ANSWERABLE_FEATURES = [
     "unknown",
     "chunk_dense",
     "no_terms",
+    "typed",
 ]
 
 
-def collect(split: str, source: Path, out: Path, leave_out: float, seed: int) -> list[dict[str, Any]]:
-    """Per question: its candidates' features and labels (computed once; the model is not involved)."""
+Labelled = tuple[str, str, bool, list[list[str]]]  # id, question, answerable, gold groups (all must occur)
+
+
+def candidate_rows(knowledge_dir: Path, data_dir: Path, items: list[Labelled]) -> list[dict[str, Any]]:
+    """Per question: its candidates' features and gold labels (the model is not involved)."""
     from assistant import Assistant
-    from assistant.offline import enable_offline_mode
     from assistant.pipeline import Turn
     from assistant.settings import Settings
     from assistant.text import normalize
-    from evals.squad import build_squad_kb
 
-    enable_offline_mode()
-    kb = build_squad_kb(source, out / split, split=split, leave_out=leave_out, seed=seed)
-    bot = Assistant.load(Settings(knowledge_dir=kb.knowledge_dir, data_dir=out / split / "data"), warm=False)
+    bot = Assistant.load(Settings(knowledge_dir=knowledge_dir, data_dir=data_dir), warm=False)
     pipe = bot._pipeline
     assert pipe is not None
     rows = []
-    for item, answerable in [(i, True) for i in kb.in_base] + [(i, False) for i in kb.left_out]:
-        turn = pipe.understand(Turn(question=item.question or "", history=[]))
+    for item_id, question, answerable, groups in items:
+        turn = pipe.understand(Turn(question=question, history=[]))
         docs = pipe.retrieve_articles(turn)
         vector = pipe.embed_query(turn.frame.text)
-        cands = pipe.article.candidates(turn.frame.text, vector, docs)
-        golds = [normalize(g) for g in item.expect.gold if g.strip()]
+        cands = pipe.article.candidates(turn.frame.text, vector, docs, turn.frame.intent)
+        keys = [[normalize(g) for g in group if g.strip()] for group in groups]
+
+        def gold(text: str, keys: list[list[str]] = keys) -> bool:
+            norm = normalize(text)
+            return bool(keys) and all(any(k in norm for k in group) for group in keys)
+
         rows.append(
             {
-                "id": item.id,
+                "id": item_id,
                 "answerable": answerable,
+                "question": question,
                 "candidates": [
                     {
                         "features": c.features,
-                        "gold": any(
-                            g in normalize(bot.kb.article(c.article_id).body[c.start : c.end]) for g in golds
-                        ),
+                        "id": c.source_id,
+                        "gold": gold(bot.kb.article(c.article_id).body[c.start : c.end]),
                     }
                     for c in cands
                 ],
@@ -80,18 +87,43 @@ def collect(split: str, source: Path, out: Path, leave_out: float, seed: int) ->
     return rows
 
 
+def collect(split: str, source: Path, out: Path, leave_out: float, seed: int) -> list[dict[str, Any]]:
+    """ARCD rows of one split: in-base questions (any gold answer labels a sentence) and left-out ones."""
+    from evals.squad import build_squad_kb
+
+    kb = build_squad_kb(source, out / split, split=split, leave_out=leave_out, seed=seed)
+    items: list[Labelled] = [(i.id, i.question or "", True, [i.expect.gold]) for i in kb.in_base]
+    items += [(i.id, i.question or "", False, []) for i in kb.left_out]
+    return candidate_rows(kb.knowledge_dir, out / split / "data", items)
+
+
+def collect_own(dataset: Path, out: Path) -> list[dict[str, Any]]:
+    """Our own items on the shipped base: single-turn article and unanswerable questions of ``dataset``
+    (never the paraphrase split, which stays held out)."""
+    from evals.schema import load_dataset
+
+    wanted = {"slice:article", "slice:unanswerable"}
+    items: list[Labelled] = []
+    for i in load_dataset(dataset).items:
+        if i.turns or not wanted & set(i.tags) or "slice:injection" in i.tags:
+            continue
+        items.append((i.id, i.question or "", i.expect.answerable, [list(g) for g in i.expect.all]))
+    return candidate_rows(ROOT / "knowledge", out / "own" / "data", items)
+
+
 def _matrix(rows: list[dict[str, float]], names: list[str]):  # type: ignore[no-untyped-def]
     import numpy as np
 
     return np.array([[float(r.get(n, 0.0)) for n in names] for r in rows])
 
 
-def fit_logistic(x, y, names: list[str]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def fit_logistic(x, y, names: list[str], weights=None) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     from sklearn.linear_model import LogisticRegression
 
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit((x - mean) / scale, y)
+    model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
+    model.fit((x - mean) / scale, y, sample_weight=weights)
     return {
         "features": names,
         "weights": [round(float(w), 6) for w in model.coef_[0]],
@@ -101,20 +133,31 @@ def fit_logistic(x, y, names: list[str]) -> dict[str, Any]:  # type: ignore[no-u
     }
 
 
-def best_rows(rows: list[dict[str, Any]], ranker) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
-    """Each question's best candidate under ``ranker``, as the answerability model sees it."""
+def best_rows(rows: list[dict[str, Any]], ranker, ratio: float = 1.01) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """Each question's best candidate under ``ranker``, as the answerability model sees it; ``gold`` says
+    whether the quoted sentences (the best, and the runner-up when it scores ``ratio`` of the best) hold it."""
     out = []
     for q in rows:
         cands = q["candidates"]
         if not cands:
-            out.append({"answerable": q["answerable"], "gold": False, "features": None})
+            out.append({"answerable": q["answerable"], "gold": False, "features": None, "quoted": 0})
             continue
         scored = sorted(cands, key=lambda c: -ranker.probability(c["features"]))
         best = scored[0]
+        quoted = [best] + [
+            c for c in scored[1:2] if ranker.probability(c["features"]) >= ratio * ranker.probability(best["features"])
+        ]
         others = [c["features"]["dense"] for c in scored[1:]]
         feats = {**best["features"], "ranker": ranker.probability(best["features"])}
         feats["dense_margin"] = best["features"]["dense"] - (max(others) if others else 0.0)
-        out.append({"answerable": q["answerable"], "gold": best["gold"], "features": feats})
+        out.append(
+            {
+                "answerable": q["answerable"],
+                "gold": any(c["gold"] for c in quoted),
+                "features": feats,
+                "quoted": len(quoted),
+            }
+        )
     return out
 
 
@@ -134,13 +177,20 @@ def evaluate(best: list[dict[str, Any]], answerable, threshold: float) -> dict[s
         got = [a for q, a in probs if lo <= q < lo + 0.1 or (lo == 0.9 and q == 1.0)]
         if got:
             mean_p = sum(q for q, _ in probs if lo <= q < lo + 0.1) / max(len(got), 1)
-            bins.append({"bin": f"{lo:.1f}–{lo + 0.1:.1f}", "n": len(got), "predicted": round(mean_p, 3),
-                         "observed": round(sum(got) / len(got), 3)})
+            bins.append(
+                {
+                    "bin": f"{lo:.1f}–{lo + 0.1:.1f}",
+                    "n": len(got),
+                    "predicted": round(mean_p, 3),
+                    "observed": round(sum(got) / len(got), 3),
+                }
+            )
     brier = sum((q - float(a)) ** 2 for q, a in probs) / max(len(probs), 1)
     return {
         "in_base": len(inside),
         "left_out": len(outside),
-        "best_sentence_has_gold": round(sum(b["gold"] for b in inside) / max(len(inside), 1), 4),
+        "quoted_sentences_have_gold": round(sum(b["gold"] for b in inside) / max(len(inside), 1), 4),
+        "sentences_quoted": round(sum(b["quoted"] for b in inside) / max(len(inside), 1), 2),
         "gold_in_answer": round(answered_gold / max(len(inside), 1), 4),
         "false_refusal": round(refused_in / max(len(inside), 1), 4),
         "left_out_refused": round(refused_out / max(len(outside), 1), 4),
@@ -156,47 +206,72 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", type=Path, default=ROOT.parent / "shared" / "datasets" / "arcd" / "arcd-train.json")
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "fit")
     parser.add_argument("--model", type=Path, default=ROOT / "knowledge" / "reference" / "answerability.json")
+    parser.add_argument("--own", type=Path, default=ROOT / "evals" / "datasets" / "core.jsonl")
+    parser.add_argument("--own-weight", type=float, default=4.0, help="Weight of each own item against ARCD's.")
     parser.add_argument("--leave-out", type=float, default=0.33)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--report-only", action="store_true", help="Score the saved model on both splits.")
+    parser.add_argument("--recollect", action="store_true", help="Recompute the cached candidate features.")
     args = parser.parse_args(argv)
 
     import numpy as np
 
-    data = {s: collect(s, args.source, args.out, args.leave_out, args.seed) for s in ("dev", "test")}
+    data = {}
+    for split in ("dev", "test", "own"):  # features are cached: --recollect after changing how they are computed
+        cache = args.out / split / "rows.json"
+        if cache.exists() and not args.recollect:
+            data[split] = json.loads(cache.read_text(encoding="utf-8"))
+        else:
+            if split == "own":
+                data[split] = collect_own(args.own, args.out)
+            else:
+                data[split] = collect(split, args.source, args.out, args.leave_out, args.seed)
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text(json.dumps(data[split], ensure_ascii=False), encoding="utf-8")
     if args.report_only:
         models = AnswerModels.load(args.model)
-        ranker, answerable, threshold = models.ranker, models.answerable, models.threshold
+        ranker, answerable, threshold, ratio = models.ranker, models.answerable, models.threshold, models.quote_ratio
     else:
-        dev = data["dev"]
-        cand_rows = [c for q in dev if q["answerable"] for c in q["candidates"]]
-        x = _matrix([c["features"] for c in cand_rows], RANKER_FEATURES)
-        y = np.array([int(c["gold"]) for c in cand_rows])
-        ranker_json = fit_logistic(x, y, RANKER_FEATURES)
+        dev = data["dev"] + data["own"]
+        weight_of = {id(q): (args.own_weight if q in data["own"] else 1.0) for q in dev}
+        pairs = [(c, weight_of[id(q)]) for q in dev if q["answerable"] for c in q["candidates"]]
+        x = _matrix([c["features"] for c, _ in pairs], RANKER_FEATURES)
+        y = np.array([int(c["gold"]) for c, _ in pairs])
+        ranker_json = fit_logistic(x, y, RANKER_FEATURES, np.array([w for _, w in pairs]))
         ranker = Logistic.from_json(ranker_json)
-        best = [b for b in best_rows(dev, ranker) if b["features"]]
-        xa = _matrix([b["features"] for b in best], ANSWERABLE_FEATURES)
-        ya = np.array([int(b["answerable"]) for b in best])
-        answerable_json = fit_logistic(xa, ya, ANSWERABLE_FEATURES)
+        scored = [(b, weight_of[id(q)]) for q, b in zip(dev, best_rows(dev, ranker), strict=True) if b["features"]]
+        xa = _matrix([b["features"] for b, _ in scored], ANSWERABLE_FEATURES)
+        ya = np.array([int(b["answerable"]) for b, _ in scored])
+        answerable_json = fit_logistic(xa, ya, ANSWERABLE_FEATURES, np.array([w for _, w in scored]))
         answerable = Logistic.from_json(answerable_json)
-        dev_best = best_rows(dev, ranker)
+        inside = [q for q in data["dev"] if q["answerable"]]
+
+        def quote_value(r: float) -> float:  # gold among quoted sentences, less 5 points per extra sentence
+            got = best_rows(inside, ranker, r)
+            return sum(b["gold"] for b in got) / len(got) - 0.05 * (sum(b["quoted"] for b in got) / len(got) - 1)
+
+        ratio = max([i / 10 for i in range(1, 11)], key=quote_value)
+        dev_best = best_rows(data["dev"] + data["own"], ranker, ratio)
         grid = [i / 100 for i in range(5, 96)]
-        threshold = max(
+        threshold = max(  # Youden's J: answered in-base questions plus refused left-out questions
             grid,
-            key=lambda t: (lambda m: m["gold_in_answer"] + m["left_out_refused"])(evaluate(dev_best, answerable, t)),
+            key=lambda t: (lambda m: m["left_out_refused"] - m["false_refusal"])(evaluate(dev_best, answerable, t)),
         )
-    report = {s: evaluate(best_rows(rows, ranker), answerable, threshold) for s, rows in data.items()}
-    print(f"threshold {threshold:.2f}")
+    report = {s: evaluate(best_rows(rows, ranker, ratio), answerable, threshold) for s, rows in data.items()}
+    print(f"threshold {threshold:.2f}, quote ratio {ratio:.1f}")
     for s, m in report.items():
         print(
-            f"{s:5s} in-base {m['in_base']:3d} left-out {m['left_out']:3d} | best sentence has gold "
-            f"{m['best_sentence_has_gold']:.3f} | gold in answer {m['gold_in_answer']:.3f} | false refusal "
+            f"{s:5s} in-base {m['in_base']:3d} left-out {m['left_out']:3d} | quoted sentences have gold "
+            f"{m['quoted_sentences_have_gold']:.3f} ({m['sentences_quoted']})"
+            f" | gold in answer {m['gold_in_answer']:.3f}"
+            " | false refusal "
             f"{m['false_refusal']:.3f} | left-out refused {m['left_out_refused']:.3f} | Brier {m['brier']:.3f}"
         )
     if not args.report_only:
         digest = hashlib.sha256(args.source.read_bytes()).hexdigest()[:16]
         saved = {
             "threshold": threshold,
+            "quote_ratio": ratio,
             "ranker": ranker_json,
             "answerable": answerable_json,
             "provenance": {
@@ -207,9 +282,10 @@ def main(argv: list[str] | None = None) -> int:
                 "split": "dev (titles hashed, ~60%)",
                 "leave_out": args.leave_out,
                 "seed": args.seed,
-                "threshold_rule": "max over dev of gold_in_answer + left_out_refused",
-                "dev": {k: v for k, v in report["dev"].items() if k != "calibration"},
-                "test": {k: v for k, v in report["test"].items() if k != "calibration"},
+                "threshold_rule": "Youden's J on dev: max of left_out_refused - false_refusal",
+                "quote_ratio_rule": "max over dev of gold among quoted sentences - 0.05 per extra sentence",
+                "own_items": f"{args.own.name}: single-turn article and unanswerable items, weight {args.own_weight}",
+                **{s: {k: v for k, v in report[s].items() if k != "calibration"} for s in report},
             },
         }
         args.model.write_text(json.dumps(saved, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -52,6 +52,7 @@ class AnswerModels:
     ranker: Logistic
     answerable: Logistic
     threshold: float  # answerable probability below which an article question is refused
+    quote_ratio: float = 0.5  # the runner-up sentence is quoted too when it scores this share of the best
     provenance: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -62,6 +63,7 @@ class AnswerModels:
                 ranker=Logistic.from_json(data["ranker"]),
                 answerable=Logistic.from_json(data["answerable"]),
                 threshold=float(data["threshold"]),
+                quote_ratio=float(data.get("quote_ratio", 0.5)),
                 provenance=dict(data.get("provenance", {})),
             )
         except FileNotFoundError as exc:

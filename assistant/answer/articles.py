@@ -25,6 +25,7 @@ from assistant.answer.vocabulary import Coverage, covered
 from assistant.index.documents import article_sentences
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.knowledge.schema import Article
+from assistant.models import Citation
 from assistant.text import analyze
 from assistant.understand.lexicon import Lexicon
 
@@ -119,9 +120,12 @@ class ArticleEngine:
 
     # --- candidates -------------------------------------------------------------------------------
 
-    def candidates(self, question: str, query_vector: Sequence[float], retrieved: list[Document]) -> list[Candidate]:
+    def candidates(
+        self, question: str, query_vector: Sequence[float], retrieved: list[Document], intent: str = "unknown"
+    ) -> list[Candidate]:
         """Every sentence of the retrieved article chunks plus the sentence on each side, with features."""
         terms = self.content_terms(question)
+        term_set = set(terms)
         unknown = self.coverage.unknown_share(terms)
         picked: dict[tuple[str, int], float] = {}  # (article, ordinal) -> rank of the chunk that brought it
         chunk_sim: dict[tuple[str, int], float] = {}
@@ -164,13 +168,17 @@ class ArticleEngine:
                 title=self.coverage.of(terms, self._title_terms[c.article_id]),
                 unknown=unknown,
                 no_terms=0.0 if terms else 1.0,
+                # the sentence holds a span of the kind asked for (a date for «متى», a number for «كم»)
+                typed=float(self.direct.find(article.body[c.start : c.end], term_set, intent) is not None),
             )
             c.score = self.models.ranker.probability(c.features)
         cands.sort(key=lambda c: -c.score)
         return cands
 
-    def assess(self, question: str, query_vector: Sequence[float], retrieved: list[Document]) -> Assessment:
-        cands = self.candidates(question, query_vector, retrieved)
+    def assess(
+        self, question: str, query_vector: Sequence[float], retrieved: list[Document], intent: str = "unknown"
+    ) -> Assessment:
+        cands = self.candidates(question, query_vector, retrieved, intent)
         if not cands:
             return Assessment([], {}, 0.0)
         best = cands[0]
@@ -187,34 +195,72 @@ class ArticleEngine:
     def answer(
         self, question: str, intent: str, query_vector: Sequence[float], retrieved: list[Document]
     ) -> tuple[Draft | None, Assessment]:
-        assessment = self.assess(question, query_vector, retrieved)
+        assessment = self.assess(question, query_vector, retrieved, intent)
         if not assessment.candidates or assessment.probability < self.models.threshold:
             return None, assessment
-        best = assessment.candidates[0]
-        article = self.kb.article(best.article_id)
+        cands = assessment.candidates
+        best = cands[0]
+        # the runner-up is quoted too when the ranker rates it nearly as high (``quote_ratio``, fitted):
+        # the answer is often in the sentence beside the one that repeats the question
+        chosen = [best] + [c for c in cands[1:2] if c.score >= self.models.quote_ratio * best.score]
         terms = set(self.content_terms(question))
-        spans = self.spans[best.article_id]
-        ordinals = [best.ordinal]
-        direct = self.direct.find(article.body[best.start : best.end], terms, intent)
+        direct = None
+        for c in chosen:
+            direct = self.direct.find(self._text(c.article_id, c.ordinal), terms, intent)
+            if direct is not None or intent not in {"when", "count"}:
+                break
         if direct is None and intent in {"when", "count"}:  # the date or number may sit next door
             for i in (best.ordinal + 1, best.ordinal - 1):
-                if 1 <= i <= len(spans):
-                    s, e = spans[i - 1]
-                    direct = self.direct.find(article.body[s:e], terms, intent)
-                    if direct is not None:
-                        ordinals = sorted([best.ordinal, i])
-                        break
+                found = self.direct.find(self._text(best.article_id, i), terms, intent)
+                if found is not None:
+                    direct = found
+                    chosen.append(Candidate(best.article_id, i, *self.spans[best.article_id][i - 1]))
+                    break
+        citations = [self._cite(aid, ordinals, direct, terms) for aid, ordinals in self._groups(chosen)]
+        lines = []
+        for citation in citations:
+            article = self.kb.article(citation.source_id.split("#")[0])
+            where = "حسب المقال" if len(self.kb.articles) == 1 else f"حسب مقال «{article.meta.title}»"
+            lines.append(f"{where}: «{citation.quote}»")
+        text = "\n".join(dict.fromkeys(lines))
+        if direct and all(direct != c.quote for c in citations):
+            text = f"{direct}\n{text}"
+        return Draft(text, True, citations, route="article", direct=direct), assessment
+
+    def _text(self, article_id: str, ordinal: int) -> str:
+        spans = self.spans[article_id]
+        if not 1 <= ordinal <= len(spans):
+            return ""
+        s, e = spans[ordinal - 1]
+        return self.kb.article(article_id).body[s:e]
+
+    @staticmethod
+    def _groups(chosen: list[Candidate]) -> list[tuple[str, list[int]]]:
+        """Chosen sentences as runs of adjacent sentences per article, the best sentence's run first."""
+        runs: list[tuple[str, list[int]]] = []
+        for aid in dict.fromkeys(c.article_id for c in chosen):
+            ordinals = sorted({c.ordinal for c in chosen if c.article_id == aid})
+            run = [ordinals[0]]
+            for o in ordinals[1:]:
+                if o == run[-1] + 1:
+                    run.append(o)
+                else:
+                    runs.append((aid, run))
+                    run = [o]
+            runs.append((aid, run))
+        best = (chosen[0].article_id, chosen[0].ordinal)
+        runs.sort(key=lambda r: (r[0], best[1] in r[1]) != (best[0], True))
+        return runs
+
+    def _cite(self, article_id: str, ordinals: list[int], direct: str | None, terms: set[str]) -> Citation:
+        article = self.kb.article(article_id)
+        spans = self.spans[article_id]
         start, end = spans[ordinals[0] - 1][0], spans[ordinals[-1] - 1][1]
         quote = article.body[start:end].strip()
         if len(quote) > MAX_QUOTE_CHARS:
             start, quote = self._cut(article.body, start, quote, direct)
         highlights = [w for w in quote.split() if any(covered(t, terms) for t in analyze(w))]
-        citation = article_citation(article, start, quote, highlights)
-        where = "حسب المقال" if len(self.kb.articles) == 1 else f"حسب مقال «{article.meta.title}»"
-        text = f"{where}: «{quote}»"
-        if direct and direct != quote:
-            text = f"{direct}\n{text}"
-        return Draft(text, True, [citation], route="article", direct=direct), assessment
+        return article_citation(article, start, quote, highlights)
 
     @staticmethod
     def _cut(body: str, start: int, quote: str, direct: str | None) -> tuple[int, str]:

@@ -30,6 +30,7 @@ class IngestReport:
     removed: int = 0
     unchanged: int = 0
     embedded: int = 0
+    sentences_embedded: int = 0  # article sentences (vectors for ranking answers), beside the documents
     seconds: float = 0.0
     collection: str = ""
     dropped: list[str] = field(default_factory=list)
@@ -42,7 +43,7 @@ class IngestReport:
         return (
             f"أضيف {self.added}، حُدّث {self.updated}، حُذف {self.removed}، دون تغيير {self.unchanged} "
             f"(added {self.added}, updated {self.updated}, removed {self.removed}, unchanged {self.unchanged}; "
-            f"embedded {self.embedded} in {self.seconds:.1f} s)"
+            f"embedded {self.embedded} documents and {self.sentences_embedded} sentences in {self.seconds:.1f} s)"
         )
 
 
@@ -134,9 +135,8 @@ def ingest(
     ]
     report = IngestReport()
     reusable = [p.reusable(same_model) for p in plans]
-    for plan, reuse in zip(plans, reusable, strict=True):
-        _count(report, plan, reuse)
-    current = all(len(p.old) == len(p.docs) for p in plans)
+    _count(report, plans[0], reusable[0])  # the report speaks of documents; sentences follow their articles
+    current = all(len(p.old) == len(p.docs) and {str(d.id) for d in p.docs} <= p.old.keys() for p in plans)
     if manifest is not None and manifest.sentences and same_model and not report.changed and current:
         report.collection = manifest.collection
         report.seconds = time.perf_counter() - t0
@@ -144,9 +144,12 @@ def ingest(
 
     total = sum(len([d for d in p.docs if d.id not in r]) for p, r in zip(plans, reusable, strict=True))
     vectors: list[dict[str, list[float]]] = []
+    done = 0
     for plan, reuse in zip(plans, reusable, strict=True):
-        vectors.append(_vectors(plan, reuse, embedder, settings.embedding_batch_size, progress, report.embedded, total))
-        report.embedded += len([d for d in plan.docs if d.id not in reuse])
+        vectors.append(_vectors(plan, reuse, embedder, settings.embedding_batch_size, progress, done, total))
+        done += len([d for d in plan.docs if d.id not in reuse])
+    report.embedded = len([d for d in plans[0].docs if d.id not in reusable[0]])
+    report.sentences_embedded = done - report.embedded
     if fail_after_embedding:
         raise RuntimeError("simulated crash during ingest")
 

@@ -8,7 +8,7 @@ import yaml
 from assistant.assistant import Assistant
 from assistant.errors import KnowledgeError
 from assistant.index import store
-from assistant.index.documents import build_documents
+from assistant.index.documents import build_documents, build_sentences
 from assistant.index.ingest import ingest
 from assistant.knowledge.loader import load_knowledge
 from assistant.settings import Settings
@@ -39,9 +39,10 @@ def test_ingest_is_idempotent_and_incremental(private: Settings) -> None:
     first = a.ingest()
     n = len(build_documents(a.kb))
     assert (first.added, first.embedded, first.unchanged) == (n, n, 0)
+    assert first.sentences_embedded == len(build_sentences(a.kb)) > 0
 
     second = a.ingest()
-    assert second.embedded == 0
+    assert second.embedded == 0 and second.sentences_embedded == 0
     assert (second.added, second.updated, second.removed, second.unchanged) == (0, 0, 0, n)
     assert second.collection == first.collection
 
@@ -53,9 +54,10 @@ def test_ingest_is_idempotent_and_incremental(private: Settings) -> None:
     ids = _live_ids(private)
     assert len(ids) == n - 1
     assert not any(i.startswith("mtg-2024-17-brussels@") for i in ids)
-    # the superseded generation is gone: one live collection, one manifest
+    # the superseded generation is gone: one live generation (its documents and its sentences), one manifest
     names = {c if isinstance(c, str) else c.name for c in store.connect(private).list_collections()}
-    assert len([x for x in names if x.startswith(f"{private.collection}-g")]) == 1
+    generations = [x for x in names if x.startswith(f"{private.collection}-g")]
+    assert sorted(generations) == sorted([third.collection, third.collection + store.SENTENCES_SUFFIX])
 
 
 def test_failed_ingest_leaves_previous_index_serving(private: Settings) -> None:
