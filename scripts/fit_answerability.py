@@ -47,8 +47,15 @@ ANSWERABLE_FEATURES = [
 Labelled = tuple[str, str, bool, list[list[str]]]  # id, question, answerable, gold groups (all must occur)
 
 
-def candidate_rows(knowledge_dir: Path, data_dir: Path, items: list[Labelled]) -> list[dict[str, Any]]:
-    """Per question: its candidates' features and gold labels (the model is not involved)."""
+ENGINE_RULES = {"articles", "article_asked", "refuse"}  # rules under which the article engine decides
+
+
+def candidate_rows(
+    knowledge_dir: Path, data_dir: Path, items: list[Labelled], only_article_engine: bool = False
+) -> list[dict[str, Any]]:
+    """Per question: its candidates' features and gold labels (the model is not involved). With
+    ``only_article_engine``, questions another rule answers (claims, records, refusals before retrieval)
+    are left out: the models are only ever asked about the questions that reach the article engine."""
     from assistant import Assistant
     from assistant.pipeline import Turn
     from assistant.settings import Settings
@@ -59,6 +66,8 @@ def candidate_rows(knowledge_dir: Path, data_dir: Path, items: list[Labelled]) -
     assert pipe is not None
     rows = []
     for item_id, question, answerable, groups in items:
+        if only_article_engine and pipe.run(question, []).rule not in ENGINE_RULES:
+            continue
         turn = pipe.understand(Turn(question=question, history=[]))
         docs = pipe.retrieve_articles(turn)
         vector = pipe.embed_query(turn.frame.text)
@@ -108,7 +117,7 @@ def collect_own(dataset: Path, out: Path) -> list[dict[str, Any]]:
         if i.turns or not wanted & set(i.tags) or "slice:injection" in i.tags:
             continue
         items.append((i.id, i.question or "", i.expect.answerable, [list(g) for g in i.expect.all]))
-    return candidate_rows(ROOT / "knowledge", out / "own" / "data", items)
+    return candidate_rows(ROOT / "knowledge", out / "own" / "data", items, only_article_engine=True)
 
 
 def _matrix(rows: list[dict[str, float]], names: list[str]):  # type: ignore[no-untyped-def]

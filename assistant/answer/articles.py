@@ -21,7 +21,7 @@ from assistant.answer.answerability import AnswerModels
 from assistant.answer.cite import article_citation
 from assistant.answer.direct import DirectAnswers
 from assistant.answer.draft import Draft
-from assistant.answer.vocabulary import Coverage, covered
+from assistant.answer.vocabulary import Coverage, Terms, covered
 from assistant.index.documents import article_sentences
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.knowledge.schema import Article
@@ -75,7 +75,9 @@ class Assessment:
 
 
 def _dot(a: Sequence[float], b: Sequence[float]) -> float:
-    return float(sum(x * y for x, y in zip(a, b, strict=False)))
+    import numpy as np
+
+    return float(np.dot(np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32)))
 
 
 class ArticleEngine:
@@ -96,6 +98,7 @@ class ArticleEngine:
         self.direct = direct
         self.ignore = lexicon.function_stems  # question words and framing: no content
         self.spans = {a.meta.id: article_sentences(a) for a in kb.articles}
+        self._terms_cache: dict[tuple[str, int], Terms] = {}
 
     # --- question side ----------------------------------------------------------------------------
 
@@ -105,18 +108,21 @@ class ArticleEngine:
 
     @cached_property
     def _article_terms(self) -> dict[str, set[str]]:
-        return {a.meta.id: set(analyze(a.meta.title + "\n" + a.body)) for a in self.kb.articles}
+        return {a.meta.id: Terms(analyze(a.meta.title + "\n" + a.body)) for a in self.kb.articles}
 
     @cached_property
     def _title_terms(self) -> dict[str, set[str]]:
         return {a.meta.id: set(analyze(a.meta.title)) for a in self.kb.articles}
 
-    def _sentence_terms(self, article: Article, ordinal: int) -> set[str]:
-        spans = self.spans[article.meta.id]
-        if not 1 <= ordinal <= len(spans):
-            return set()
-        s, e = spans[ordinal - 1]
-        return set(analyze(article.body[s:e]))
+    def _sentence_terms(self, article: Article, ordinal: int) -> Terms:
+        key = (article.meta.id, ordinal)
+        if key not in self._terms_cache:
+            spans = self.spans[article.meta.id]
+            s, e = spans[ordinal - 1] if 1 <= ordinal <= len(spans) else (0, 0)
+            if len(self._terms_cache) > 100_000:  # bounded: a large base does not grow it forever
+                self._terms_cache.clear()
+            self._terms_cache[key] = Terms(analyze(article.body[s:e]))
+        return self._terms_cache[key]
 
     # --- candidates -------------------------------------------------------------------------------
 
@@ -158,12 +164,12 @@ class ArticleEngine:
         for c in cands:
             article = self.kb.article(c.article_id)
             here = self._sentence_terms(article, c.ordinal)
-            window = here | self._sentence_terms(article, c.ordinal - 1) | self._sentence_terms(article, c.ordinal + 1)
+            before, after = self._sentence_terms(article, c.ordinal - 1), self._sentence_terms(article, c.ordinal + 1)
             vec = vectors.get(c.source_id)
             c.features.update(
                 dense=_dot(query_vector, vec) if vec is not None else 0.0,
                 lex=self.coverage.of(terms, here),
-                lex_window=self.coverage.of(terms, window),
+                lex_window=self.coverage.of(terms, before, here, after),
                 lex_article=self.coverage.of(terms, self._article_terms[c.article_id]),
                 title=self.coverage.of(terms, self._title_terms[c.article_id]),
                 unknown=unknown,

@@ -10,20 +10,36 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
+from functools import cached_property
 
 from assistant.text import analyze, light_stem, strip_clitics, tokenize
 
+TYPO_MIN_LENGTH = 5  # «سكان» (4) is one letter from «مكان»: too close to call a typo
 PRONOUN_SUFFIXES = ("ها", "هم", "هما", "هن", "ه", "كم", "نا", "وا", "ا")  # «ا»: tanwin fath (شريكاً)
 
 
-def covered(term: str, have: set[str]) -> bool:
+class Terms(frozenset[str]):
+    """A set of stems that also knows them by their first three letters, so that ``covered`` looks at a
+    handful of words rather than a whole article's vocabulary."""
+
+    @cached_property
+    def by_prefix(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for h in self:
+            if len(h) >= 3:
+                out.setdefault(h[:3], []).append(h)
+        return out
+
+
+def covered(term: str, have: set[str] | frozenset[str]) -> bool:
     """Exact stem, or the same word with another light ending («نشاطا» ~ «نشاط», «شهران» ~ «شهري»): Arabic
     inflection the light stemmer leaves, matched as a shared prefix of all but the last letter or two."""
     if term in have:
         return True
     if len(term) < 3 or term.isascii():
         return False
-    for h in have:
+    pool = have.by_prefix.get(term[:3], ()) if isinstance(have, Terms) else have  # every match shares 3 letters
+    for h in pool:
         k = max(3, min(len(term), len(h)) - 1)
         if abs(len(term) - len(h)) <= 2 and len(h) >= 3 and h[:k] == term[:k]:
             return True
@@ -44,6 +60,7 @@ class Vocabulary:
         self.n = max(n, 1)
         self.df = df
         self.known = set(df) | words | set(extra_terms)
+        self._spellings = sorted(w for w in words if len(w) >= TYPO_MIN_LENGTH)
 
     def idf(self, term: str) -> float:
         return math.log(1 + (self.n - self.df.get(term, 0) + 0.5) / (self.df.get(term, 0) + 0.5))
@@ -53,7 +70,17 @@ class Vocabulary:
         forms = {token, light_stem(token), *strip_clitics(token)}
         forms |= {light_stem(f) for f in strip_clitics(token)}
         forms |= {f[: -len(s)] for f in list(forms) for s in PRONOUN_SUFFIXES if f.endswith(s) and len(f) - len(s) >= 2}
-        return token.isdigit() or bool(forms & self.known)
+        return token.isdigit() or bool(forms & self.known) or self._misspelt(token)
+
+    def _misspelt(self, token: str) -> bool:
+        """One slip away from a word the base uses («روتشليد» for «روتشيلد», a swap counting
+        as one): a typo is not a topic the base lacks. Long words only: short ones have too many neighbours."""
+        if len(token) < TYPO_MIN_LENGTH or token.isascii():
+            return False
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        return process.extractOne(token, self._spellings, scorer=OSA.distance, score_cutoff=1) is not None
 
     def unknown(self, tokens: Iterable[str]) -> list[str]:
         return [t for t in tokens if not self.is_known(t)]
@@ -70,11 +97,12 @@ class Coverage:
     def weight(self, term: str) -> float:
         return self.vocab.idf(term) * (0.5 if term in self.names else 1.0)
 
-    def of(self, terms: list[str], text_terms: set[str]) -> float:
+    def of(self, terms: list[str], *texts: set[str] | frozenset[str]) -> float:
+        """Coverage of ``terms`` by the union of ``texts`` (each a set of stems)."""
         if not terms:
             return 0.0
         total = sum(self.weight(t) for t in terms)
-        return sum(self.weight(t) for t in terms if covered(t, text_terms)) / total
+        return sum(self.weight(t) for t in terms if any(covered(t, have) for have in texts)) / total
 
     def unknown_share(self, terms: list[str]) -> float:
         """Weight share of the terms the knowledge base never uses (each counted at the highest idf)."""

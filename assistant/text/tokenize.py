@@ -138,8 +138,10 @@ def _load_stopwords(path: Path) -> frozenset[str]:
     return frozenset(words)
 
 
+@cache
 def stopwords(knowledge_dir: Path | str | None = None) -> frozenset[str]:
-    """Normalised stopwords from `<knowledge_dir>/reference/stopwords.txt` (read once per path)."""
+    """Normalised stopwords from `<knowledge_dir>/reference/stopwords.txt` (read once per path; cached by
+    the argument too, since `analyze` asks on every call and resolving a path touches the disk)."""
     base = Path(knowledge_dir) if knowledge_dir is not None else KNOWLEDGE_DIR
     return _load_stopwords((base / STOPWORDS_FILE).resolve())
 
