@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.answer import guard
 from assistant.answer.articles import ChromaSentences
+from assistant.answer.examples import examples as example_questions
+from assistant.answer.examples import title as kb_title
 from assistant.index import store
 from assistant.index.documents import build_documents
 from assistant.index.ingest import IngestReport, ingest
@@ -141,6 +143,14 @@ class Assistant:
 
     def claims(self) -> list[ClaimsFile]:
         return self.kb.claims
+
+    def examples(self, limit: int = 6) -> list[str]:
+        """Questions the knowledge base can answer: the files' own examples, else phrased from the data."""
+        return example_questions(self.kb, limit)
+
+    def title(self) -> str:
+        """A title for a face to show, from the knowledge base (a collection's or an article's)."""
+        return kb_title(self.kb)
 
     @property
     def reference(self) -> Reference:

@@ -19,11 +19,13 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
+from assistant.answer import arabic
 from assistant.answer.answerability import AnswerModels
 from assistant.answer.articles import ArticleEngine, Assessment, SentenceVectors
 from assistant.answer.claims import ClaimsEngine
 from assistant.answer.direct import DirectAnswers
 from assistant.answer.draft import Draft
+from assistant.answer.examples import examples
 from assistant.answer.records import RecordsEngine
 from assistant.answer.rules import DEFAULT_RULES, Rule
 from assistant.answer.vocabulary import Coverage, Vocabulary
@@ -325,15 +327,10 @@ class Pipeline:
         for d in self.retrieve(turn):
             if d.metadata.get("kind") == "record" and d.metadata["source_id"] in by_id:
                 col, rec = by_id[str(d.metadata["source_id"])]
-                who = col.subject.name_ar
-                out.append(f"متى التقى {who} بمسؤولين من {rec.country.ar}؟")
-                out.append(f"من التقى {who} في {rec.city.ar}؟")
-        for col in self.kb.collections:
-            years = sorted({r.start.year for f in self.kb.record_files if f.collection.id == col.id for r in f.records})
-            if years:
-                out.append(f"كم لقاءً عقد {col.subject.name_ar} سنة {years[-1]}؟")
-        if any("axes" in claims for claims in self.claims.by_article.values()):
-            out.append("ما هي محاور التعاون حسب المقال؟")
+                who, met = col.subject.name_ar, arabic.gendered(col.subject.gender, "التقى", "التقت")
+                out.append(f"متى {met} {who} بمسؤولين من {rec.country.ar}؟")
+                out.append(f"من {met} {who} في {rec.city.ar}؟")
+        out += examples(self.kb)
         return list(dict.fromkeys(out))[:4]
 
     def run(self, question: str, history: list[str], **_: Any) -> Answer:

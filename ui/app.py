@@ -32,15 +32,6 @@ STREAM_PAUSE_S = 0.03
 """Answers are computed whole in well under a second; they are revealed a few words at a time so the
 reader sees progress and can start reading at once (about 0.3 s for a 30-word answer)."""
 
-APP_TITLE = "مساعد المعرفة: الدبلوماسية الأمنية لحموشي"
-EXAMPLES = [
-    "ما هي دول الخليج التي زارها حموشي؟",
-    "كم عدد اللقاءات الموثقة في 2024؟",
-    "متى زار حموشي لندن؟",
-    "شكون استقبل حموشي في الرباط؟",
-    "ما هي محاور التعاون الأمني حسب المقال؟",
-    "Who did Hammouchi meet in Berlin?",
-]
 THINKING = '<div class="answer thinking" dir="rtl"><span class="dots" aria-hidden="true">…</span> أبحث في المصادر</div>'
 GENERIC_ERROR = "حدث خطأ غير متوقع أثناء الإجابة. أعد المحاولة أو ابدأ محادثة جديدة."
 LOCALE_SCRIPT = (
@@ -149,10 +140,9 @@ def invalid_answer(question: str, error: AssistantError) -> Answer:
 
 def describe(assistant: Assistant) -> tuple[str, str]:
     """Title and a one-line description of what the knowledge base holds, from the knowledge itself."""
-    collections = assistant.record_collections()
     articles = assistant.articles()
     records = assistant.records()
-    title = collections[0].title_ar if collections else APP_TITLE
+    title = assistant.title()
     parts = []
     for article in articles:
         meta = article.meta
@@ -236,6 +226,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     records = assistant.records()
     choices = tables.filter_choices(records, reference)
     title, line = describe(assistant)
+    examples = assistant.examples()
 
     def respond(message: str | None, turns: list[Turn] | None) -> Iterator[Update]:
         question = render.clean_text(message if isinstance(message, str) else "")
@@ -366,7 +357,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     question = gr.Textbox(
                         show_label=False,
                         label="سؤالك",
-                        placeholder="اكتب سؤالك هنا ثم اضغط Enter… مثال: ما هي دول الخليج التي زارها حموشي؟",
+                        placeholder=f"اكتب سؤالك هنا ثم اضغط Enter… مثال: {examples[0]}"
+                        if examples
+                        else "اكتب سؤالك هنا ثم اضغط Enter…",
                         rtl=True,
                         lines=1,
                         max_lines=6,
@@ -378,10 +371,10 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     new_chat = gr.Button("✚ محادثة جديدة", variant="secondary", elem_id="new-chat", scale=1)
                 examples = gr.Dataset(
                     components=[question],
-                    samples=[[q] for q in EXAMPLES],
+                    samples=[[q] for q in examples],
                     label="أسئلة للتجربة (انقر لطرحها)",
                     elem_id="examples",
-                    samples_per_page=len(EXAMPLES),
+                    samples_per_page=max(len(examples), 1),
                 )
                 with gr.Row(visible=False, elem_id="comment-row") as comment_row:
                     comment = gr.Textbox(
@@ -545,7 +538,7 @@ def warm_up(assistant: Assistant) -> None:
     (up to tens of seconds on a small CPU), and that wait belongs to start-up, not to the first reader."""
     t0 = time.perf_counter()
     try:
-        assistant.ask(EXAMPLES[0])
+        assistant.ask(next(iter(assistant.examples(1)), "مرحبا"))
     except Exception:  # a failed warm-up must not stop the UI; the first real question will say why
         log.exception("warm-up question failed")
     log.info("warm-up answered in %.1f s", time.perf_counter() - t0)

@@ -10,6 +10,11 @@ from collections.abc import Sequence
 from assistant.knowledge.schema import Month
 
 
+def gendered(gender: str, masculine: str, feminine: str) -> str:
+    """The verb or pronoun that agrees with a subject's grammatical gender («زار/زارت», «هو/هي»)."""
+    return feminine if gender == "f" else masculine
+
+
 def join_ar(items: Sequence[str]) -> str:
     items = [i for i in items if i]
     if len(items) <= 1:

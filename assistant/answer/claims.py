@@ -22,10 +22,6 @@ from assistant.understand.question import Frame
 RecordsFor = Callable[[Sequence[str]], RecordsEngine]
 
 
-def said(gender: str, masculine: str, feminine: str) -> str:
-    return feminine if gender == "f" else masculine
-
-
 class ClaimsEngine:
     def __init__(self, kb: KnowledgeBase, records_for: RecordsFor, residual_terms: Callable[[str], list[str]]) -> None:
         self.kb = kb
@@ -126,7 +122,7 @@ class ClaimsEngine:
             engine = self.records_for((col.id,))
             mention = engine.article_mention(subject.title_ar, col.related_articles)
             cites = [mention] if mention else [engine.cite(engine.records[0])]
-            text = f"{subject.name_ar} {said(subject.gender, 'هو', 'هي')} {subject.title_ar}."
+            text = f"{subject.name_ar} {arabic.gendered(subject.gender, 'هو', 'هي')} {subject.title_ar}."
             drafts.append(Draft(text, True, cites, route="claims"))
         if not drafts:
             return None
@@ -169,7 +165,9 @@ class ClaimsEngine:
         else:
             year = f" سنة {cm.year}" if cm.year else ""
             stated = f"{arabic.meetings(cm.value or 0)} في {arabic.countries(cc.value or 0)}{year}"
-            text = f"حسب المقال، {said(gender, 'عقد', 'عقدت')} {self._subject_name(aid)} {stated}.".replace("  ", " ")
+            text = f"حسب المقال، {arabic.gendered(gender, 'عقد', 'عقدت')} {self._subject_name(aid)} {stated}.".replace(
+                "  ", " "
+            )
             if recs:
                 found = f"{len(recs)} مناسبة في {arabic.countries(n_countries)}"
                 text += (

@@ -31,6 +31,7 @@ class ArticleMeta(Strict):
     language: str = Field(pattern=r"^[a-z]{2}$")
     section: str | None = None
     author: str | None = None
+    examples: tuple[str, ...] = Field(default=(), description="Questions this article answers, shown as examples.")
     publisher_aliases: tuple[str, ...] = Field(
         default=(), description="Other names a reader may use for the publisher («أنفاس», «Anfas»)."
     )
@@ -125,6 +126,7 @@ class RecordCollection(Strict):
     home_country: str = Field(pattern=r"^[A-Z]{2}$", description="Where receptions take place.")
     related_articles: list[str] = Field(default_factory=list)
     description_ar: str | None = None
+    examples: list[str] = Field(default_factory=list, description="Questions the records answer, shown as examples.")
     event_words: list[str] = Field(
         default_factory=list,
         description="Verbs and nouns for this collection's events («زار», «التقى», «visit»): a question using them "

@@ -8,8 +8,12 @@ from typing import Any
 import pytest
 
 from assistant import Answer
+from assistant.answer.examples import examples
+from assistant.knowledge.loader import load_knowledge
+from assistant.settings import REPO_ROOT
 from tests.ui.conftest import UIServer
-from ui.app import EXAMPLES
+
+EXAMPLES = examples(load_knowledge(REPO_ROOT / "knowledge"))
 
 pytestmark = pytest.mark.slow
 
