@@ -51,11 +51,12 @@ class Settings(BaseSettings):
         le=1.0,
         description="Share of a question's words a weakly-signalled records answer must cover (README: calibration).",
     )
-    max_unknown_share: float = Field(
-        0.5,
+    max_unknown_share: float | None = Field(
+        None,
         ge=0.0,
         le=1.0,
-        description="Questions with this share of words the base never uses are out of scope (unless anchored).",
+        description="Questions with this share of words the base never uses are out of scope (unless anchored); "
+        "unset: the value fitted with the answerability model.",
     )
     answerability_model: Path | None = Field(
         None,

@@ -47,7 +47,7 @@ ANSWERABLE_FEATURES = [
 Labelled = tuple[str, str, bool, list[list[str]]]  # id, question, answerable, gold groups (all must occur)
 
 
-ENGINE_RULES = {"articles", "article_asked", "refuse"}  # rules under which the article engine decides
+ENGINE_RULES = {"out_of_scope", "articles", "article_asked", "refuse"}  # where the fitted parts decide
 
 
 def candidate_rows(
@@ -72,6 +72,7 @@ def candidate_rows(
         docs = pipe.retrieve_articles(turn)
         vector = pipe.embed_query(turn.frame.text)
         cands = pipe.article.candidates(turn.frame.text, vector, docs, turn.frame.intent)
+        _, share = pipe.unknown_words(turn)
         keys = [[normalize(g) for g in group if g.strip()] for group in groups]
 
         def gold(text: str, keys: list[list[str]] = keys) -> bool:
@@ -83,6 +84,9 @@ def candidate_rows(
                 "id": item_id,
                 "answerable": answerable,
                 "question": question,
+                "unknown_share": share,  # what the out_of_scope rule compares with max_unknown_share
+                "anchored": pipe.anchored(turn.frame),
+                "anchored_strictly": pipe.anchored(turn.frame, strict=True),
                 "candidates": [
                     {
                         "features": c.features,
@@ -142,6 +146,10 @@ def fit_logistic(x, y, names: list[str], weights=None) -> dict[str, Any]:  # typ
     }
 
 
+def _flags(q: dict[str, Any]) -> dict[str, Any]:
+    return {k: q.get(k) for k in ("unknown_share", "anchored", "anchored_strictly")}
+
+
 def best_rows(rows: list[dict[str, Any]], ranker, ratio: float = 1.01) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     """Each question's best candidate under ``ranker``, as the answerability model sees it; ``gold`` says
     whether the quoted sentences (the best, and the runner-up when it scores ``ratio`` of the best) hold it."""
@@ -149,7 +157,7 @@ def best_rows(rows: list[dict[str, Any]], ranker, ratio: float = 1.01) -> list[d
     for q in rows:
         cands = q["candidates"]
         if not cands:
-            out.append({"answerable": q["answerable"], "gold": False, "features": None, "quoted": 0})
+            out.append({**_flags(q), "answerable": q["answerable"], "gold": False, "features": None, "quoted": 0})
             continue
         scored = sorted(cands, key=lambda c: -ranker.probability(c["features"]))
         best = scored[0]
@@ -161,6 +169,7 @@ def best_rows(rows: list[dict[str, Any]], ranker, ratio: float = 1.01) -> list[d
         feats["dense_margin"] = best["features"]["dense"] - (max(others) if others else 0.0)
         out.append(
             {
+                **_flags(q),
                 "answerable": q["answerable"],
                 "gold": any(c["gold"] for c in quoted),
                 "features": feats,
@@ -170,11 +179,20 @@ def best_rows(rows: list[dict[str, Any]], ranker, ratio: float = 1.01) -> list[d
     return out
 
 
-def evaluate(best: list[dict[str, Any]], answerable, threshold: float) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def out_of_scope(q: dict[str, Any], limit: float) -> bool:
+    """The out_of_scope rule, as `assistant.answer.rules.OutOfScope` applies it."""
+    share = q.get("unknown_share", 0.0)
+    return (share >= limit and not q.get("anchored")) or (share >= 0.75 and not q.get("anchored_strictly"))
+
+
+def evaluate(best: list[dict[str, Any]], answerable, threshold: float, limit: float = 1.01) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Rates for the fitted parts together: the out_of_scope rule (``limit``) and the answerability model."""
     inside = [b for b in best if b["answerable"]]
     outside = [b for b in best if not b["answerable"]]
 
     def p(b: dict[str, Any]) -> float:
+        if out_of_scope(b, limit):
+            return 0.0
         return answerable.probability(b["features"]) if b["features"] else 0.0
 
     answered_gold = sum(1 for b in inside if p(b) >= threshold and b["gold"])
@@ -240,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.report_only:
         models = AnswerModels.load(args.model)
         ranker, answerable, threshold, ratio = models.ranker, models.answerable, models.threshold, models.quote_ratio
+        limit = models.max_unknown_share
     else:
         dev = data["dev"] + data["own"]
         weight_of = {id(q): (args.own_weight if q in data["own"] else 1.0) for q in dev}
@@ -261,13 +280,13 @@ def main(argv: list[str] | None = None) -> int:
 
         ratio = max([i / 10 for i in range(1, 11)], key=quote_value)
         dev_best = best_rows(data["dev"] + data["own"], ranker, ratio)
-        grid = [i / 100 for i in range(5, 96)]
-        threshold = max(  # Youden's J: answered in-base questions plus refused left-out questions
+        grid = [(t / 100, u / 20) for t in range(5, 96) for u in range(6, 21)]
+        threshold, limit = max(  # Youden's J: refused left-out questions minus refused in-base ones
             grid,
-            key=lambda t: (lambda m: m["left_out_refused"] - m["false_refusal"])(evaluate(dev_best, answerable, t)),
+            key=lambda tu: (lambda m: m["left_out_refused"] - m["false_refusal"])(evaluate(dev_best, answerable, *tu)),
         )
-    report = {s: evaluate(best_rows(rows, ranker, ratio), answerable, threshold) for s, rows in data.items()}
-    print(f"threshold {threshold:.2f}, quote ratio {ratio:.1f}")
+    report = {s: evaluate(best_rows(rows, ranker, ratio), answerable, threshold, limit) for s, rows in data.items()}
+    print(f"threshold {threshold:.2f}, quote ratio {ratio:.1f}, max unknown share {limit:.2f}")
     for s, m in report.items():
         print(
             f"{s:5s} in-base {m['in_base']:3d} left-out {m['left_out']:3d} | quoted sentences have gold "
@@ -281,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         saved = {
             "threshold": threshold,
             "quote_ratio": ratio,
+            "max_unknown_share": limit,
             "ranker": ranker_json,
             "answerable": answerable_json,
             "provenance": {
@@ -291,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
                 "split": "dev (titles hashed, ~60%)",
                 "leave_out": args.leave_out,
                 "seed": args.seed,
-                "threshold_rule": "Youden's J on dev: max of left_out_refused - false_refusal",
+                "threshold_rule": "Youden's J on dev, with max_unknown_share: left_out_refused - false_refusal",
                 "quote_ratio_rule": "max over dev of gold among quoted sentences - 0.05 per extra sentence",
                 "own_items": f"{args.own.name}: single-turn article and unanswerable items, weight {args.own_weight}",
                 **{s: {k: v for k, v in report[s].items() if k != "calibration"} for s in report},

@@ -53,6 +53,7 @@ class AnswerModels:
     answerable: Logistic
     threshold: float  # answerable probability below which an article question is refused
     quote_ratio: float = 0.5  # the runner-up sentence is quoted too when it scores this share of the best
+    max_unknown_share: float = 0.5  # the out_of_scope rule's limit, fitted with the threshold
     provenance: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -64,6 +65,7 @@ class AnswerModels:
                 answerable=Logistic.from_json(data["answerable"]),
                 threshold=float(data["threshold"]),
                 quote_ratio=float(data.get("quote_ratio", 0.5)),
+                max_unknown_share=float(data.get("max_unknown_share", 0.5)),
                 provenance=dict(data.get("provenance", {})),
             )
         except FileNotFoundError as exc:

@@ -51,6 +51,8 @@ class OutOfScope:
     def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
         unknown, share = p.unknown_words(turn)
         limit = p.settings.max_unknown_share
+        if limit is None:
+            limit = p.article.models.max_unknown_share
         if (share >= limit and not p.anchored(turn.frame)) or (share >= 0.75 and not p.anchored(turn.frame, True)):
             return p.refuse(guard.REFUSAL + f" (لا تذكر المصادر: {'، '.join(unknown[:3])})", turn)
         return None
