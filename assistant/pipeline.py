@@ -224,10 +224,9 @@ class Pipeline:
             return self._records_one(frame, cols)
         drafts = [(c, self._records_one(frame, (c,))) for c in cols]
         good = [(c, d) for c, d in drafts if d is not None and d.answerable]
-        if len(good) == 1:
-            return good[0][1]
         if not good:
             return next((d for _, d in drafts if d is not None), None)
+        # labelled by subject even when only one has records: «من زار القاهرة؟» is answered by who did
         subjects = {c.id: c.subject.name_ar for c in self.kb.collections}
         text = "\n\n".join(f"• {subjects[c]}:\n{d.text}" for c, d in good)
         return Draft(text, True, [x for _, d in good for x in d.citations])

@@ -49,8 +49,14 @@ class ClaimsEngine:
         plain = not [e for e in frame.filters if not (article and e.type == "kind")]
         places = frame.of("country") + frame.of("region") + frame.of("city")
         with_claims = [a for a in articles if a in self.by_article]
-        if frame.target == "role" and any(e.type == "subject" for e in frame.entities):
+        subject_named = any(e.type == "subject" for e in frame.entities)
+        who_is = (
+            frame.intent == "who" and frame.target is None and not frame.filters and not self.residual_terms(frame.text)
+        )
+        if subject_named and (frame.target == "role" or who_is):  # «ما منصب حموشي؟», «من هو حموشي؟»
             return self._role(collections)
+        if frame.target == "author" and articles and len(self.residual_terms(frame.text)) <= 1:
+            return self._author(articles[0])
         if self._asks_metadata(frame, article and plain):
             return self._metadata(articles[0]) if articles else None
         kind: Callable[[str], Draft | None] | None = None
@@ -127,6 +133,16 @@ class ClaimsEngine:
         if not drafts:
             return None
         return Draft("\n".join(d.text for d in drafts), True, [c for d in drafts for c in d.citations], route="claims")
+
+    def _author(self, article_id: str) -> Draft:
+        """«من كتب المقال؟»: the author when the front matter names one, else a plain «not said»."""
+        a = self.kb.article(article_id)
+        if not a.meta.author:
+            text = f"لا يذكر المقال «{a.meta.title}» ({a.meta.publisher}) اسم كاتبه."
+            return Draft(text, False, [], route="refusal")
+        draft = self._metadata(article_id)
+        draft.text = f"كتب المقال {a.meta.author}. " + draft.text
+        return draft
 
     def _metadata(self, article_id: str) -> Draft:
         a = self.kb.article(article_id)

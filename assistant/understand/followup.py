@@ -35,7 +35,8 @@ def merge(current: Frame, previous: Frame | None) -> Frame:
         named |= {FAMILIES.get(e.type, e.type) for e in previous.filters}
     kept: list[Entity] = [e for e in previous.entities if FAMILIES.get(e.type, e.type) not in named]
     intent = current.intent
-    if intent in {"unknown", "what"} and current.filters and previous.intent != "unknown":
+    swapped = current.filters or current.of("subject")  # «وماذا عن سلمى الإدريسي؟» swaps the subject
+    if intent in {"unknown", "what"} and swapped and previous.intent != "unknown":
         intent = previous.intent  # «وماذا عن قطر؟» asks the previous question about Qatar
     return current.with_(
         intent=intent,

@@ -59,6 +59,12 @@ def load_question_words(knowledge_dir: Path) -> QuestionWords:
 ROMAN = re.compile(r"^[IVXL]+$")
 
 
+def feminine_past(verb: str) -> str:
+    """«زار» → «زارت», «التقى» → «التقت»: the third-person feminine past of a verb written in the masculine
+    (applied to nouns too, where it yields a non-word that never matches anything)."""
+    return verb[:-1] + "ت" if verb.endswith(("ى", "ا")) else verb + "ت"
+
+
 def _surnames(name_ar: str, name_latin: str) -> list[str]:
     """Last names alone («ماكالوم», «McCallum») also name a person; regnal numbers («السادس», «VI») do not."""
     latin, arabic = name_latin.split(), name_ar.split()
@@ -148,8 +154,14 @@ class Lexicon:
 
     @cached_property
     def event_words(self) -> list[str]:
-        """Every collection's own event vocabulary: a question using it is about the records."""
-        return list(dict.fromkeys(w for c in self.kb.collections for w in c.event_words))
+        """Every collection's own event vocabulary: a question using it is about the records. For a subject
+        of feminine gender the past-tense verbs agree («زارت», «التقت», «راحت»), so those forms count too."""
+        words: list[str] = []
+        for c in self.kb.collections:
+            words += c.event_words
+            if c.subject.gender == "f":
+                words += [feminine_past(w) for w in c.event_words if not w.isascii() and " " not in w]
+        return list(dict.fromkeys(words))
 
     @cached_property
     def function_stems(self) -> set[str]:
@@ -189,9 +201,10 @@ class Lexicon:
         return bool(self._instructions.find(text))
 
     def without_subject(self, text: str) -> str:
-        """The question with the subject's name blanked out («ما هو منصب عبد اللطيف حموشي» → «ما هو منصب»)."""
+        """The question with the subject's and publisher's names blanked out («ما هو منصب عبد اللطيف حموشي» →
+        «ما هو منصب»): they say whom or which article a question is about, not what it asks."""
         for m in reversed(self.entities.find(text)):
-            if m.payload.type == "subject":
+            if m.payload.type in {"subject", "article"}:
                 text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
         return text
 

@@ -118,3 +118,30 @@ def test_metadata_of_the_article_asked_about(two_subjects: Ask) -> None:
 def test_follow_up_keeps_the_subject(two_subjects: Ask) -> None:
     a = two_subjects("ومتى زار القاهرة؟", "ما هو منصب حموشي؟")
     assert not any(c.source_id.startswith("idr-") for c in a.citations)
+
+
+def test_who_is_the_subject_is_the_role(two_subjects: Ask) -> None:
+    a = two_subjects("من هو عبد اللطيف حموشي؟")
+    assert a.rule == "claims" and "المدير العام" in a.text
+
+
+def test_author_not_named_is_said_plainly(two_subjects: Ask) -> None:
+    a = two_subjects("من كاتب مقال أنفاس بريس عن حموشي؟")
+    assert not a.answerable and "كاتب" in a.text
+    b = two_subjects("من كتب المقال عن سلمى الإدريسي؟")
+    assert b.answerable and "نادية بنعلي" in b.text
+
+
+def test_feminine_verbs_are_event_words_for_a_female_subject(two_subjects: Ask) -> None:
+    a = two_subjects("سلمى الإدريسي راحت مصر إمتى؟")
+    assert a.rule == "records" and "القاهرة" in a.text
+
+
+def test_follow_up_swapping_the_subject_keeps_the_question(two_subjects: Ask) -> None:
+    a = two_subjects("وماذا عن سلمى الإدريسي؟", "كم لقاء عقد حموشي سنة 2024 حسب المقال؟")
+    assert "15" in _numbers(a.text) and "20" not in _numbers(a.text)
+
+
+def test_records_answers_name_the_subject_when_none_was_asked(two_subjects: Ask) -> None:
+    a = two_subjects("من زار القاهرة سنة 2024؟")
+    assert "سلمى الإدريسي" in a.text and "حموشي" not in a.text
