@@ -38,6 +38,7 @@ ANSWERABLE_FEATURES = [
     "lex_article",
     "title",
     "unknown",
+    "missing",
     "chunk_dense",
     "no_terms",
     "typed",

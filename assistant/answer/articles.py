@@ -172,6 +172,7 @@ class ArticleEngine:
                 lex_window=self.coverage.of(terms, before, here, after),
                 lex_article=self.coverage.of(terms, self._article_terms[c.article_id]),
                 title=self.coverage.of(terms, self._title_terms[c.article_id]),
+                missing=self.coverage.salient_missing(terms, self._article_terms[c.article_id]),
                 unknown=unknown,
                 no_terms=0.0 if terms else 1.0,
                 # the sentence holds a span of the kind asked for (a date for «متى», a number for «كم»)

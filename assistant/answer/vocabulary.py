@@ -104,6 +104,13 @@ class Coverage:
         total = sum(self.weight(t) for t in terms)
         return sum(self.weight(t) for t in terms if any(covered(t, have) for have in texts)) / total
 
+    def salient_missing(self, terms: list[str], *texts: set[str] | frozenset[str]) -> float:
+        """How rare (idf, scaled to 0–1 by the idf of a word the base never uses) the rarest question term
+        is that ``texts`` lack: a question about a name its article never mentions scores near 1."""
+        ceiling = self.vocab.idf("\x00never")
+        missing = [self.vocab.idf(t) for t in terms if not any(covered(t, have) for have in texts)]
+        return max(missing, default=0.0) / ceiling if ceiling else 0.0
+
     def unknown_share(self, terms: list[str]) -> float:
         """Weight share of the terms the knowledge base never uses (each counted at the highest idf)."""
         if not terms:
