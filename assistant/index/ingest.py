@@ -1,11 +1,17 @@
-"""Ingest: validate knowledge, embed only what changed, then switch the live index in one step."""
+"""Ingest: validate knowledge, embed only what changed, then switch the live index in one step.
+
+One ingest at a time per data folder (``store.ingest_lock``): a second one waits for the first, then finds
+nothing left to do. The generation's knowledge files are stored with it before the manifest flips, and the
+disk space of replaced generations is reclaimed after.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from langchain_core.documents import Document
 
@@ -13,6 +19,9 @@ from assistant.index import store
 from assistant.index.documents import build_documents
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
 
 ProgressFn = Callable[[int, int], None]
 
@@ -33,6 +42,8 @@ class IngestReport:
     seconds: float = 0.0
     collection: str = ""
     dropped: list[str] = field(default_factory=list)
+    reclaimed: list[str] = field(default_factory=list)  # orphaned segment folders removed from disk
+    rebuilt: bool = False
 
     @property
     def changed(self) -> bool:
@@ -58,12 +69,52 @@ def ingest(
     progress: ProgressFn | None = None,
     *,
     fail_after_embedding: bool = False,
+    rebuild: bool = False,
 ) -> IngestReport:
-    """Bring the index in line with ``kb``. ``fail_after_embedding`` exists for the crash-safety test."""
+    """Bring the index in line with ``kb``, holding the data folder's ingest lock.
+
+    ``rebuild`` re-embeds everything into a fresh store (a new folder swapped in whole for the embedded
+    store; a new generation on a server), for a damaged index. ``fail_after_embedding`` exists for the
+    crash-safety tests."""
+    with store.ingest_lock(settings):
+        if rebuild:
+            return _rebuild(kb, settings, embedder, progress, fail_after_embedding)
+        return _ingest(kb, settings, embedder, progress, fail_after_embedding, store.connect(settings))
+
+
+def _rebuild(
+    kb: KnowledgeBase,
+    settings: Settings,
+    embedder: DocumentEmbedder,
+    progress: ProgressFn | None,
+    fail_after_embedding: bool,
+) -> IngestReport:
+    if settings.uses_server:  # nothing reused: a fresh generation, then the old ones are dropped
+        report = _ingest(kb, settings, embedder, progress, fail_after_embedding, store.connect(settings), reuse=False)
+    else:
+        staged = store.staging_dir(settings)
+        client = store.connect(settings, path=staged)
+        report = _ingest(kb, settings, embedder, progress, fail_after_embedding, client, index_dir=staged)
+        del client
+        store.swap_in_rebuilt(settings, staged)
+    report.rebuilt = True
+    return report
+
+
+def _ingest(
+    kb: KnowledgeBase,
+    settings: Settings,
+    embedder: DocumentEmbedder,
+    progress: ProgressFn | None,
+    fail_after_embedding: bool,
+    client: ClientAPI,
+    *,
+    reuse: bool = True,
+    index_dir: Path | None = None,
+) -> IngestReport:
     t0 = time.perf_counter()
     docs = build_documents(kb)
-    client = store.connect(settings)
-    manifest = store.read_manifest(client, settings)
+    manifest = store.read_manifest(client, settings) if reuse else None
     old: dict[str, dict] = {}
     old_collection = None
     if manifest is not None:
@@ -89,6 +140,9 @@ def ingest(
     report.removed = sum(1 for sid in old_by_source if sid not in new_sources)
 
     if manifest is not None and same_model and not report.changed and len(old) == len(docs):
+        # same passages; the files may still differ (claims, reference data): one upsert keeps them in step
+        if store.read_snapshot(client, settings, manifest.collection) != kb.files:
+            store.write_snapshot(client, settings, manifest.collection, kb.files)
         report.collection = manifest.collection
         report.seconds = time.perf_counter() - t0
         return report
@@ -114,12 +168,14 @@ def ingest(
     name = store.new_generation_name(settings)
     collection = client.create_collection(name, embedding_function=None, metadata={"hnsw:space": "cosine"})
     _add(collection, docs, vectors)
+    store.write_snapshot(client, settings, name, kb.files)
     store.write_manifest(
         client,
         settings,
         store.Manifest(collection=name, model_id=embedder.model_id, documents=len(docs), updated=time.time()),
     )
     report.dropped = store.drop_stale_generations(client, settings, keep=name)
+    report.reclaimed = store.remove_orphan_segments(settings, index_dir)
     report.collection = name
     report.seconds = time.perf_counter() - t0
     return report
