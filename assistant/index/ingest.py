@@ -139,11 +139,10 @@ def _ingest(
             report.added += 1
     report.removed = sum(1 for sid in old_by_source if sid not in new_sources)
 
-    if manifest is not None and same_model and not report.changed and len(old) == len(docs):
-        # same passages; the files may still differ (claims, reference data): one upsert keeps them in step
-        if store.read_snapshot(client, settings, manifest.collection) != kb.files:
-            store.write_snapshot(client, settings, manifest.collection, kb.files)
-        report.collection = manifest.collection
+    same_passages = manifest is not None and same_model and not report.changed and len(old) == len(docs)
+    # same passages but other files (claims, reference data): a new generation all the same, vectors reused
+    if same_passages and store.read_snapshot(client, settings, manifest.collection) == kb.files:  # type: ignore[union-attr]
+        report.collection = manifest.collection  # type: ignore[union-attr]
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -165,10 +164,9 @@ def _ingest(
     if fail_after_embedding:
         raise RuntimeError("simulated crash during ingest")
 
-    name = store.new_generation_name(settings)
-    collection = client.create_collection(name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+    collection = store.create_generation(client, settings, kb.files)
+    name = collection.name
     _add(collection, docs, vectors)
-    store.write_snapshot(client, settings, name, kb.files)
     store.write_manifest(
         client,
         settings,

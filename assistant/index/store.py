@@ -4,10 +4,12 @@ The live collection is named by a one-row *manifest* collection. Ingest builds a
 the live one and flips the manifest last, so a failed or killed ingest never leaves a half-written index
 serving (the manifest upsert is the single atomic step).
 
-Beside the manifest row, the manifest collection holds one *snapshot* document per generation: the knowledge
-files the generation was built from (relative path → text, as JSON). It lives in Chroma rather than in the
-data folder so that it travels with the index in client–server mode too; ``Assistant.load`` builds records,
-claims and articles from it, so everything served comes from one generation.
+Each generation carries a *snapshot* of the knowledge files it was built from (relative path → text, as
+JSON in the collection's metadata). It lives in Chroma rather than in the data folder so that it travels with
+the index in client–server mode too, and it goes when its generation is dropped; ``Assistant.load`` builds
+records, claims and articles from it, so everything served comes from one generation. (A document in the
+manifest collection was tried first: Chroma keeps every upsert of it in its write-ahead queue and full-text
+index, and the sqlite file grew by ~600 KB per ingest.)
 
 One writer at a time: ``ingest_lock`` is a file lock in the data folder (same-host writers; in server mode
 ingests from several hosts are not serialised). Embedded-store disk space is reclaimed after each ingest:
@@ -50,7 +52,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MANIFEST_ID = "active"
-SNAPSHOT_PREFIX = "files:"
+SNAPSHOT_KEY = "knowledge_files"
 SQLITE = "chroma.sqlite3"
 REBUILD_SUFFIX = ".rebuild"
 COMPLETE_MARK = ".complete"
@@ -193,7 +195,7 @@ def open_live(client: chromadb.ClientAPI, settings: Settings) -> tuple[Manifest,
 
 
 def drop_stale_generations(client: chromadb.ClientAPI, settings: Settings, keep: str) -> list[str]:
-    """Remove generations (and their snapshots) left by earlier or crashed ingests; never the live one."""
+    """Remove generations left by earlier (possibly crashed) ingests; never the live one."""
     prefix = f"{settings.collection}-g"
     dropped = []
     for col in client.list_collections():
@@ -201,41 +203,31 @@ def drop_stale_generations(client: chromadb.ClientAPI, settings: Settings, keep:
         if name.startswith(prefix) and name != keep:
             client.delete_collection(name)
             dropped.append(name)
-    manifests = _manifest_collection(client, settings)
-    stale = [i for i in manifests.get(include=[])["ids"] if i.startswith(SNAPSHOT_PREFIX) and i != snapshot_id(keep)]
-    if stale:
-        manifests.delete(ids=stale)
     return dropped
 
 
 # --- snapshots: the knowledge files a generation was built from -----------------------------------------
 
 
-def snapshot_id(generation: str) -> str:
-    return SNAPSHOT_PREFIX + generation
-
-
-def write_snapshot(client: chromadb.ClientAPI, settings: Settings, generation: str, files: dict[str, str]) -> None:
-    """Store the generation's knowledge files beside the manifest; written before the manifest flips."""
-    _manifest_collection(client, settings).upsert(
-        ids=[snapshot_id(generation)],
-        embeddings=[[0.0]],
-        documents=[json.dumps({"version": 1, "files": files}, ensure_ascii=False)],
-        metadatas=[{"kind": "snapshot", "generation": generation, "files": len(files)}],
+def create_generation(client: chromadb.ClientAPI, settings: Settings, files: dict[str, str]) -> Collection:
+    """A new, empty generation collection carrying its knowledge files in its metadata (immutable: changed
+    files make a new generation, whose vectors are reused)."""
+    snapshot = json.dumps({"version": 1, "files": files}, ensure_ascii=False)
+    return client.create_collection(
+        new_generation_name(settings),
+        embedding_function=None,
+        metadata={"hnsw:space": "cosine", SNAPSHOT_KEY: snapshot},
     )
 
 
 def read_snapshot(client: chromadb.ClientAPI, settings: Settings, generation: str) -> dict[str, str] | None:
     """The knowledge files of ``generation``, or None for an index built before snapshots existed."""
     try:
-        got = client.get_collection(manifest_name(settings), embedding_function=None).get(
-            ids=[snapshot_id(generation)], include=["documents"]
-        )
+        metadata = client.get_collection(generation, embedding_function=None).metadata or {}
     except Exception:
         return None
-    if not got["ids"] or not got["documents"] or not got["documents"][0]:
-        return None
-    data = json.loads(got["documents"][0])
+    raw = metadata.get(SNAPSHOT_KEY)
+    data = json.loads(raw) if isinstance(raw, str) else None
     files = data.get("files") if isinstance(data, dict) else None
     return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else None
 
