@@ -40,8 +40,8 @@ def test_the_policy_keeps_the_chat_and_charts_working(browser: Any, ui_server: U
         open_chat(page, ui_server.url)
         answer = ask(page, "ما هي دول الخليج التي زارها حموشي؟")
         assert "قطر" in answer.inner_text()
-        page.locator("#tabs button", has_text="اللقاءات").first.click()
-        page.locator("#month-plot canvas, #month-plot svg").first.wait_for(state="visible", timeout=60_000)
+        page.get_by_role("tab", name="اللقاءات").click()
+        page.locator("#month-plot svg .mark-rect path, #month-plot svg .mark-rect").first.wait_for(timeout=60_000)
     finally:
         context.close()
     assert violations == []
