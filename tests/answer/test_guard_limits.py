@@ -63,3 +63,19 @@ def test_huge_history_through_the_assistant_is_truncated(assistant) -> None:  # 
     assert len(json.dumps(history, ensure_ascii=False).encode()) > 4_500_000
     answer = assistant.ask("وماذا عن السعودية؟", history)
     assert answer.route != "invalid"
+
+
+def test_an_answer_past_the_time_out_is_abandoned_with_a_clear_error() -> None:
+    import threading
+
+    from assistant.assistant import _within
+    from assistant.errors import RequestTimeoutError
+
+    release = threading.Event()
+    with pytest.raises(RequestTimeoutError) as info:
+        _within(0.05, lambda: release.wait(30))
+    release.set()
+    assert "0.05" in info.value.message_en and info.value.message_ar
+    assert _within(5, lambda: 42) == 42
+    with pytest.raises(ZeroDivisionError):  # the work's own error reaches the caller unchanged
+        _within(5, lambda: 1 / 0)
