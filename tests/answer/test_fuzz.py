@@ -40,8 +40,12 @@ roles = st.one_of(st.sampled_from(["user", "assistant", "system"]), st.text(max_
 roles |= st.dictionaries(st.text(max_size=3), st.integers(), max_size=2)
 contents = st.one_of(questions, st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=2))
 messages = st.one_of(st.fixed_dictionaries({"role": roles, "content": contents}), st.text(max_size=5), st.integers())
+turns = st.fixed_dictionaries(
+    {"role": st.sampled_from(["user", "assistant"]), "content": st.lists(pieces, max_size=12).map(" ".join)}
+)
 histories = st.one_of(
     st.none(),
+    st.lists(turns, max_size=6),  # well-formed conversations with odd text: most of these are answered
     st.lists(messages, max_size=8),
     st.text(max_size=10),
     st.integers(),
