@@ -164,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
+    if hasattr(sys.stdin, "reconfigure"):  # undecodable bytes typed into `chat` reach the guard, which cleans them
+        sys.stdin.reconfigure(encoding="utf-8", errors="surrogateescape")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -78,3 +78,11 @@ def test_a_bad_embedding_model_path_is_named(tmp_path: Path, model: str) -> None
         Path(model).mkdir()
     done = run("ingest", data_dir=tmp_path / "data", ASSISTANT_EMBEDDING_MODEL=model)
     assert done.returncode == 3 and model in done.stderr and "embedding model" in done.stderr
+
+
+def test_undecodable_bytes_typed_into_chat_are_cleaned(assistant, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    environ = {**os.environ, "ASSISTANT_DATA_DIR": str(settings.data_dir), "ASSISTANT_KNOWLEDGE_DIR": str(KNOWLEDGE)}
+    stdin = "متى زار حموشي قطر؟".encode() + b"\xff\n\xfe\xfe\nexit\n"
+    done = subprocess.run([ASSISTANT, "chat"], capture_output=True, input=stdin, env=environ, timeout=600)
+    assert done.returncode == 0 and b"Traceback" not in done.stderr
+    assert b"21" in done.stdout

@@ -14,6 +14,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.errors import StoreUnavailableError
+from assistant.knowledge.loader import load_knowledge
 from assistant.settings import Settings
 from tests.conftest import KNOWLEDGE
 from tests.index.test_generations import ARTICLE, QATAR
@@ -56,7 +57,9 @@ def test_a_server_that_stops_gives_the_store_error_and_recovers(tmp_path: Path) 
         settings = Settings(
             data_dir=tmp_path / "data", knowledge_dir=KNOWLEDGE, chroma_host="127.0.0.1", chroma_port=port
         )
-        bot = Assistant.load(settings)
+        Assistant.load(settings)  # builds the index on the server
+        bot = Assistant.load(settings)  # serves it: knowledge from the generation's snapshot on the server
+        assert bot.kb.files == load_knowledge(KNOWLEDGE).files and bot.info()["stale"] is False
         assert bot.ask(ARTICLE).answerable
         stop(server)
 
