@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from assistant.answer import guard
 from assistant.answer.articles import ChromaSentences
 from assistant.answer.examples import examples as example_questions
 from assistant.answer.examples import title as kb_title
+from assistant.errors import AssistantError, IndexDamagedError, InternalError, KnowledgeError, RequestTimeoutError
 from assistant.index import store
 from assistant.index.documents import build_documents
 from assistant.index.ingest import IngestReport, ingest
-from assistant.knowledge.loader import KnowledgeBase, load_knowledge
+from assistant.knowledge.loader import KnowledgeBase, load_knowledge, load_knowledge_from_files, read_knowledge_files
 from assistant.knowledge.schema import Article, ClaimsFile, EventRecord, RecordCollection, Reference
 from assistant.models import Answer
 from assistant.offline import enable_offline_mode
@@ -25,21 +27,69 @@ from assistant.settings import Settings
 if TYPE_CHECKING:
     from langchain_core.vectorstores import VectorStore
 
+    from assistant.embeddings import E5Embeddings
+
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[int, int], None]
+T = TypeVar("T")
+
+
+def _within(seconds: float, work: Callable[[], T]) -> T:
+    """Run ``work`` but stop waiting after ``seconds`` (0 = no limit) with ``RequestTimeoutError``.
+
+    Python cannot stop a thread, so an abandoned answer finishes in the background (a daemon thread);
+    the reader and the UI's answer slot are freed at once. Input limits keep such answers rare.
+    """
+    if seconds <= 0:
+        return work()
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # handed to the caller's thread below
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="answer", daemon=True).start()
+    if not done.wait(seconds):
+        raise RequestTimeoutError(seconds)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]  # type: ignore[no-any-return]
+
+
+def _generation_knowledge(client: Any, settings: Settings) -> tuple[KnowledgeBase, str]:
+    """The live generation's name and the knowledge it was built from (its snapshot; the knowledge folder
+    for an index built before snapshots existed)."""
+    manifest, _ = store.open_live(client, settings)
+    files = store.read_snapshot(client, settings, manifest.collection)
+    if files is None:
+        log.warning(
+            "الفهرس بلا لقطة للمعرفة / index %s has no knowledge snapshot: serving the knowledge folder "
+            "until the next `assistant ingest`",
+            manifest.collection,
+        )
+        return load_knowledge(settings.knowledge_dir), manifest.collection
+    return load_knowledge_from_files(files, settings.knowledge_dir), manifest.collection
 
 
 class Assistant:
     """Loads the knowledge base, the embedding model and the index once; then answers questions."""
 
-    def __init__(self, settings: Settings, kb: KnowledgeBase) -> None:
+    def __init__(self, settings: Settings, kb: KnowledgeBase, embeddings: E5Embeddings | None = None) -> None:
         from assistant.embeddings import E5Embeddings
 
         self.settings = settings
         self.kb = kb
-        self.embeddings = E5Embeddings(settings)
+        self.embeddings = embeddings or E5Embeddings(settings)
         self._store: VectorStore | None = None
         self._pipeline: Pipeline | None = None
+        self._generation: str | None = None  # the index generation kb and vectors both come from
+        self._unavailable: AssistantError | None = None  # why dense search cannot be served (damaged index)
+        self._reload_lock = threading.Lock()
 
     # --- construction --------------------------------------------------------------------------------
 
@@ -53,82 +103,131 @@ class Assistant:
         warm: bool = True,
     ) -> Assistant:
         """Load knowledge, model and index (ingesting first when the index is missing or was built with
-        another model). ``warm`` embeds one query so the first reader does not pay for the model's load."""
+        another model). ``warm`` embeds one query so the first reader does not pay for the model's load.
+
+        Records, claims and articles come from the live generation's snapshot, not from the knowledge
+        folder, so a half-finished change of the folder is never served. A damaged embedded index is
+        served from the knowledge folder without dense search: questions the records answer still work,
+        the others get ``IndexDamagedError`` with the command that fixes it."""
         enable_offline_mode()
         settings = settings or Settings()
         t0 = time.perf_counter()
-        self = cls(settings, load_knowledge(settings.knowledge_dir))
-        client = store.connect(settings)
+        try:
+            client = store.connect(settings)
+        except IndexDamagedError as exc:
+            log.error("%s", exc)
+            self = cls(settings, load_knowledge(settings.knowledge_dir))
+            self._unavailable = exc
+            self._build()
+            return self
+        from assistant.embeddings import E5Embeddings
+
         manifest = store.read_manifest(client, settings)
-        if manifest is None or manifest.model_id != self.embeddings.model_id or not manifest.sentences:
+        embeddings = E5Embeddings(settings)
+        if manifest is None or manifest.model_id != embeddings.model_id or not manifest.sentences:
             if not ingest_if_missing:
                 store.open_live(client, settings)  # raises IndexMissingError
+            self = cls(settings, load_knowledge(settings.knowledge_dir), embeddings)
             self.ingest(progress=progress)
+        else:
+            kb, generation = _generation_knowledge(client, settings)
+            self = cls(settings, kb, embeddings)
+            self._generation = generation
         self._build()
         if warm:
             self.embeddings.embed_query("query")
         log.info("assistant ready in %.1f s", time.perf_counter() - t0)
         return self
 
+    def _reload(self, stale: str | None) -> None:
+        """Another process's ingest replaced generation ``stale``: serve the new one (once per swap)."""
+        with self._reload_lock:
+            if self._generation == stale:
+                self.kb, self._generation = _generation_knowledge(store.connect(self.settings), self.settings)
+                self._store = None
+                self._build()
+
     def _build(self) -> None:
         s, kb = self.settings, self.kb
         docs = build_documents(kb)
         retriever = HybridRetriever(
             bm25=build_bm25(docs, s.candidate_k),
-            dense=self.vector_store(),
+            dense=store.LiveVectorStore(self.embeddings, self._open_dense, store.where(s)),
             k=s.top_k,
             candidate_k=s.candidate_k,
             rrf_k=s.rrf_k,
         )
-        sentences = ChromaSentences(self.sentence_collection())
+        sentences = ChromaSentences(self._open_sentences, store.where(s))
         self._pipeline = build_pipeline(s, kb, retriever, sentences, self.embeddings.embed_query, docs)
 
     # --- questions -----------------------------------------------------------------------------------
 
     def ask(self, question: str, history: list[dict[str, Any]] | None = None) -> Answer:
-        """Answer one question; ``history`` is the conversation so far in Gradio's messages format."""
-        text = guard.clean_question(question, self.settings.max_question_chars)
-        turns = guard.clean_history(history)
-        assert self._pipeline is not None
+        """Answer one question; ``history`` is the conversation so far in Gradio's messages format.
+
+        Bad input raises ``InputError``; work is bounded (history limits, ``request_timeout_s``); every
+        failure is an ``AssistantError`` with an Arabic and an English message, never a bare exception."""
+        s = self.settings
+        text = guard.clean_question(question, s.max_question_chars)
+        turns = guard.clean_history(history, s.max_history_turns, s.max_history_turn_chars, s.max_history_chars)
+        return _within(s.request_timeout_s, lambda: self._answer(text, turns))
+
+    def _answer(self, text: str, turns: list[str]) -> Answer:
+        pipeline, generation = self._pipeline, self._generation
+        assert pipeline is not None
         try:
-            return self._pipeline.run(text, turns)
-        except Exception as exc:  # the live collection may have been swapped by another process's ingest
-            if "does not exist" not in str(exc) and "NotFound" not in type(exc).__name__:
-                raise
-            self._store = None
-            self._build()
-            return self._pipeline.run(text, turns)
+            try:
+                return pipeline.run(text, turns)
+            except store.GenerationGoneError:  # the live collection was swapped by another process's ingest
+                self._reload(generation)
+                assert self._pipeline is not None
+                return self._pipeline.run(text, turns)
+        except AssistantError:
+            raise
+        except Exception as exc:
+            log.exception("answering %r failed", text[:200])
+            raise InternalError(type(exc).__name__) from exc
 
     # --- index ---------------------------------------------------------------------------------------
 
-    def ingest(self, progress: ProgressFn | None = None) -> IngestReport:
-        self.kb = load_knowledge(self.settings.knowledge_dir)  # validate first: a bad file changes nothing
-        report = ingest(self.kb, self.settings, self.embeddings, progress)
-        self._store = None
+    def ingest(self, progress: ProgressFn | None = None, *, rebuild: bool = False) -> IngestReport:
+        """Index the knowledge folder (waiting for another ingest on the same data folder to finish first);
+        ``rebuild`` re-embeds everything into a fresh store, the fix for a damaged index."""
+        kb = load_knowledge(self.settings.knowledge_dir)  # validate first: a bad file changes nothing
+        report = ingest(kb, self.settings, self.embeddings, progress, rebuild=rebuild)
+        self.kb, self._generation, self._store, self._unavailable = kb, report.collection, None, None
         if self._pipeline is not None:
             self._build()
         return report
 
-    def sentence_collection(self) -> Any:
-        """The live generation's article sentences with their vectors (ranked for article answers)."""
-        client = store.connect(self.settings)
-        manifest, _ = store.open_live(client, self.settings)
-        try:
-            return client.get_collection(manifest.sentences, embedding_function=None)
-        except Exception as exc:
-            from assistant.errors import IndexMissingError
-
-            raise IndexMissingError(store.where(self.settings)) from exc
-
     def vector_store(self) -> VectorStore:
-        """The live Chroma collection as a LangChain vector store (used by the dense retriever and evals)."""
+        """The served generation's Chroma collection as a LangChain vector store (dense retrieval, evals)."""
         if self._store is None:
             from langchain_chroma import Chroma
 
             client = store.connect(self.settings)
-            manifest, _ = store.open_live(client, self.settings)
-            self._store = Chroma(client=client, collection_name=manifest.collection, embedding_function=self.embeddings)
+            name = self._generation or store.open_live(client, self.settings)[0].collection
+            self._store = Chroma(
+                client=client,
+                collection_name=name,
+                embedding_function=self.embeddings,
+                create_collection_if_not_exists=False,  # never resurrect a generation an ingest dropped
+            )
         return self._store
+
+    def _open_dense(self) -> VectorStore:
+        if self._unavailable is not None:
+            raise self._unavailable
+        return self.vector_store()
+
+    def _open_sentences(self) -> Any:
+        """The served generation's article sentences with their vectors (ranked for article answers)."""
+        if self._unavailable is not None:
+            raise self._unavailable
+        client = store.connect(self.settings)
+        manifest = store.open_live(client, self.settings)[0]
+        name = (self._generation or manifest.collection) + store.SENTENCES_SUFFIX
+        return client.get_collection(name, embedding_function=None)
 
     # --- knowledge, for the faces -------------------------------------------------------------------
 
@@ -171,5 +270,12 @@ class Assistant:
             "data_dir": str(self.settings.data_dir),
             "articles": len(self.kb.articles),
             "records": len(self.kb.records),
-            "stale": bool(manifest) and manifest.documents != len(build_documents(self.kb)),
+            "stale": self._stale(),
         }
+
+    def _stale(self) -> bool:
+        """The knowledge folder differs from what the served generation was built from (or is invalid)."""
+        try:
+            return read_knowledge_files(self.settings.knowledge_dir) != self.kb.files
+        except KnowledgeError:
+            return True

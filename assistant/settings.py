@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded persistent store.")
     chroma_port: int = Field(8000, ge=1, le=65535)
     collection: str = Field("knowledge", min_length=3, max_length=60, description="Collection name prefix.")
+    ingest_lock_timeout_s: float = Field(
+        300.0, ge=0.0, description="How long an ingest waits for another one on the same data folder (0 = no wait)."
+    )
 
     # --- retrieval & answering -----------------------------------------------------------------------
     top_k: int = Field(5, ge=1, le=50, description="Passages returned by hybrid retrieval.")
@@ -64,6 +67,15 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected, not truncated.")
     max_history_turns: int = Field(12, ge=0, description="Turns of history used to resolve follow-ups.")
+    max_history_turn_chars: int = Field(
+        2000, ge=10, description="A longer history turn is cut to its first this-many characters."
+    )
+    max_history_chars: int = Field(
+        8000, ge=10, description="History kept, newest first, until this many characters; older turns dropped."
+    )
+    request_timeout_s: float = Field(
+        60.0, ge=0.0, description="An answer taking longer is abandoned with a clear error (0 = no limit)."
+    )
     generator: Literal["none", "openai"] = Field(
         "none", description="Optional generative model for phrasing; `none` answers extractively."
     )
@@ -77,6 +89,9 @@ class Settings(BaseSettings):
     auth_password: SecretStr | None = None
     share: bool = Field(False, description="Open a public share link (never by default).")
     concurrency: int = Field(2, ge=1, le=64, description="Questions answered at once by the UI queue.")
+    login_max_failures: int = Field(5, ge=1, description="Failed logins from one client before it is locked out.")
+    login_window_s: float = Field(300.0, gt=0, description="Window in which failed logins are counted.")
+    login_lockout_s: float = Field(300.0, ge=0, description="How long a client that failed too often is refused.")
 
     def overridden(self, **values: object) -> Settings:
         """A validated copy with the values that were given; ``None`` means "not given" (a CLI flag left out)."""

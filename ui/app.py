@@ -20,6 +20,7 @@ from starlette.middleware import Middleware
 from assistant import Answer, AssistantError, InputError, Settings
 from ui import render, tables
 from ui.feedback import FeedbackEntry, FeedbackLog
+from ui.security import LoginThrottle, SecurityHeaders
 
 if TYPE_CHECKING:
     from assistant import Assistant
@@ -34,6 +35,7 @@ reader sees progress and can start reading at once (about 0.3 s for a 30-word an
 
 THINKING = '<div class="answer thinking" dir="rtl"><span class="dots" aria-hidden="true">…</span> أبحث في المصادر</div>'
 GENERIC_ERROR = "حدث خطأ غير متوقع أثناء الإجابة. أعد المحاولة أو ابدأ محادثة جديدة."
+FEEDBACK_NOT_SAVED = "تعذّر حفظ تقييمك (مجلد البيانات غير قابل للكتابة). شكرًا على كل حال."
 LOCALE_SCRIPT = (
     b"<script>(function(){try{"
     b'Object.defineProperty(navigator,"language",{get:function(){return "ar";}});'
@@ -133,6 +135,22 @@ def parse_history_json(history_json: str | None) -> list[dict[str, str]]:
 def invalid_answer(question: str, error: AssistantError) -> Answer:
     """Bad input as an Answer (route ``invalid``), so API callers always get the same JSON shape."""
     return Answer(text=error.message_ar, answerable=False, route="invalid", question=question)
+
+
+def api_answer(assistant: Assistant, question: str, history_json: str = "[]") -> dict[str, Any]:
+    """The ``/ask`` endpoint: an Answer dict; bad input is an ``invalid`` answer; any other failure (the
+    store down, a time-out) is a ``gr.Error`` carrying the Arabic and English message, never an opaque one."""
+    try:
+        history = parse_history_json(history_json)
+    except ValueError as exc:
+        raise gr.Error(str(exc)) from exc
+    try:
+        answer = assistant.ask(question, history=history)
+    except InputError as exc:
+        answer = invalid_answer(question if isinstance(question, str) else "", exc)
+    except AssistantError as exc:
+        raise gr.Error(f"{exc.message_ar} — {exc.message_en}") from exc
+    return answer.model_dump(mode="json")
 
 
 # --- page parts --------------------------------------------------------------------------------------
@@ -267,18 +285,23 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     def new_conversation() -> tuple[list[dict[str, str]], list[Turn], str, Any, None]:
         return [], [], "", gr.update(visible=False), None
 
-    def log_feedback(request: gr.Request, number: int, turn: Turn, rating: str, comment: str | None = None) -> None:
-        feedback.append(
-            FeedbackEntry(
-                session=request.session_hash or "",
-                question=turn["question"],
-                answer=turn["answer"],
-                route=str(turn["route"]),
-                rating=rating,  # type: ignore[arg-type]
-                comment=comment,
-                turn=number,
-            )
+    def log_feedback(request: gr.Request, number: int, turn: Turn, rating: str, comment: str | None = None) -> bool:
+        entry = FeedbackEntry(
+            session=request.session_hash or "",
+            question=turn["question"],
+            answer=turn["answer"],
+            route=str(turn["route"]),
+            rating=rating,  # type: ignore[arg-type]
+            comment=comment,
+            turn=number,
         )
+        try:
+            feedback.append(entry)
+        except OSError as exc:  # a read-only data folder still serves answers
+            log.warning("cannot write feedback to %s: %s", feedback.path, exc)
+            gr.Warning(FEEDBACK_NOT_SAVED)
+            return False
+        return True
 
     def on_feedback(turns: list[Turn], data: gr.LikeData, request: gr.Request) -> tuple[Any, Any, str]:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
@@ -287,8 +310,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             return gr.update(visible=False), None, ""
         rating = "useful" if data.liked is True else "not_useful" if data.liked is False else "cleared"
         turn = turns[number]
-        log_feedback(request, number, turn, rating)
-        if rating == "cleared":
+        if not log_feedback(request, number, turn, rating) or rating == "cleared":
             return gr.update(visible=False), None, ""
         gr.Info("شكرًا على تقييمك! يمكنك إضافة تعليق أدناه (اختياري).")
         return gr.update(visible=True), {"turn": number, "rating": rating}, ""
@@ -299,25 +321,15 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         text = render.clean_text(comment or "").strip()
         if pending and text and pending["turn"] < len(turns):
             turn = turns[pending["turn"]]
-            log_feedback(request, pending["turn"], turn, pending["rating"], text)
-            gr.Info("وصل تعليقك، شكرًا.")
+            if log_feedback(request, pending["turn"], turn, pending["rating"], text):
+                gr.Info("وصل تعليقك، شكرًا.")
         return gr.update(visible=False), None, ""
 
     def ask_api(question: str, history_json: str = "[]") -> dict[str, Any]:
         """Answer one question, as `assistant ask --json` does. history_json: previous turns as a JSON list
         of {"role": "user"|"assistant", "content": "..."}; "[]" for a new conversation. Returns the Answer
         as a dict; unusable questions come back with route "invalid" and the reason in `text`."""
-        try:
-            history = parse_history_json(history_json)
-        except ValueError as exc:
-            raise gr.Error(str(exc)) from exc
-        try:
-            answer = assistant.ask(question, history=history)
-        except InputError as exc:
-            answer = invalid_answer(question, exc)
-        except AssistantError as exc:
-            raise gr.Error(f"{exc.message_ar} — {exc.message_en}") from exc
-        return answer.model_dump(mode="json")
+        return api_answer(assistant, question, history_json)
 
     def apply_filters(*values: list[str] | None) -> tuple[Any, ...]:
         picked = tables.filter_records(records, reference, tables.Filters.from_ui(*values))
@@ -529,7 +541,18 @@ def launch_options(settings: Settings) -> dict[str, Any]:
             font_mono=["DejaVu Sans Mono", "monospace"],
         ),
         "css_paths": [STYLE],
-        "app_kwargs": {"middleware": [Middleware(ArabicPage)]},
+        "app_kwargs": {
+            "middleware": [  # outermost first: even a refused login carries the security headers
+                Middleware(SecurityHeaders),
+                Middleware(
+                    LoginThrottle,
+                    max_failures=settings.login_max_failures,
+                    window_s=settings.login_window_s,
+                    lockout_s=settings.login_lockout_s,
+                ),
+                Middleware(ArabicPage),
+            ]
+        },
     }
 
 

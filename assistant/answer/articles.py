@@ -10,7 +10,7 @@ Chroma read and a few dot products per question.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
@@ -37,18 +37,34 @@ class SentenceVectors(Protocol):
 
 
 class ChromaSentences:
-    """The generation's sentence collection: vectors by sentence id."""
+    """The generation's sentence collection (opened on first use): vectors by sentence id. Failures are the
+    project's store errors, like dense search's; a collection swapped by another ingest asks for a reload."""
 
-    def __init__(self, collection: Any) -> None:
-        self.collection = collection
+    def __init__(self, opener: Callable[[], Any], where: str) -> None:
+        self._opener = opener
+        self._where = where
+        self._collection: Any = None
 
-    def vectors(self, source_ids: Sequence[str]) -> dict[str, list[float]]:
+    def vectors(self, source_ids: Sequence[str]) -> dict[str, Any]:
+        from assistant.errors import AssistantError, StoreUnavailableError
+        from assistant.index.store import GenerationGoneError, is_not_found
+
         if not source_ids:
             return {}
-        got = self.collection.get(where={"source_id": {"$in": list(source_ids)}}, include=["embeddings", "metadatas"])
-        return {
-            str(m["source_id"]): [float(x) for x in e] for m, e in zip(got["metadatas"], got["embeddings"], strict=True)
-        }
+        try:
+            if self._collection is None:
+                self._collection = self._opener()
+            got = self._collection.get(
+                where={"source_id": {"$in": list(source_ids)}}, include=["embeddings", "metadatas"]
+            )
+        except AssistantError:
+            raise
+        except Exception as exc:
+            self._collection = None
+            if is_not_found(exc):
+                raise GenerationGoneError(str(exc)) from exc
+            raise StoreUnavailableError(self._where, f"{type(exc).__name__}: {exc}") from exc
+        return {str(m["source_id"]): e for m, e in zip(got["metadatas"], got["embeddings"], strict=True)}
 
 
 @dataclass

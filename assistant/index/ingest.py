@@ -1,11 +1,17 @@
-"""Ingest: validate knowledge, embed only what changed, then switch the live index in one step."""
+"""Ingest: validate knowledge, embed only what changed, then switch the live index in one step.
+
+One ingest at a time per data folder (``store.ingest_lock``): a second one waits for the first, then finds
+nothing left to do. The generation's knowledge files are stored with it before the manifest flips, and the
+disk space of replaced generations is reclaimed after.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from langchain_core.documents import Document
 
@@ -13,6 +19,9 @@ from assistant.index import store
 from assistant.index.documents import build_documents, build_sentences
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
 
 ProgressFn = Callable[[int, int], None]
 
@@ -34,6 +43,8 @@ class IngestReport:
     seconds: float = 0.0
     collection: str = ""
     dropped: list[str] = field(default_factory=list)
+    reclaimed: list[str] = field(default_factory=list)  # orphaned segment folders removed from disk
+    rebuilt: bool = False
 
     @property
     def changed(self) -> bool:
@@ -120,14 +131,53 @@ def ingest(
     progress: ProgressFn | None = None,
     *,
     fail_after_embedding: bool = False,
+    rebuild: bool = False,
 ) -> IngestReport:
-    """Bring the index in line with ``kb``. ``fail_after_embedding`` exists for the crash-safety test.
+    """Bring the index in line with ``kb``, holding the data folder's ingest lock.
 
-    A generation is two collections: the retrievable documents (chunks and records) and the article
-    sentences with their vectors (for ranking answer sentences by meaning)."""
+    ``rebuild`` re-embeds everything into a fresh store (a new folder swapped in whole for the embedded
+    store; a new generation on a server), for a damaged index. ``fail_after_embedding`` exists for the
+    crash-safety tests."""
+    with store.ingest_lock(settings):
+        if rebuild:
+            return _rebuild(kb, settings, embedder, progress, fail_after_embedding)
+        return _ingest(kb, settings, embedder, progress, fail_after_embedding, store.connect(settings))
+
+
+def _rebuild(
+    kb: KnowledgeBase,
+    settings: Settings,
+    embedder: DocumentEmbedder,
+    progress: ProgressFn | None,
+    fail_after_embedding: bool,
+) -> IngestReport:
+    if settings.uses_server:  # nothing reused: a fresh generation, then the old ones are dropped
+        report = _ingest(kb, settings, embedder, progress, fail_after_embedding, store.connect(settings), reuse=False)
+    else:
+        staged = store.staging_dir(settings)
+        client = store.connect(settings, path=staged)
+        report = _ingest(kb, settings, embedder, progress, fail_after_embedding, client, index_dir=staged)
+        del client
+        store.swap_in_rebuilt(settings, staged)
+    report.rebuilt = True
+    return report
+
+
+def _ingest(
+    kb: KnowledgeBase,
+    settings: Settings,
+    embedder: DocumentEmbedder,
+    progress: ProgressFn | None,
+    fail_after_embedding: bool,
+    client: ClientAPI,
+    *,
+    reuse: bool = True,
+    index_dir: Path | None = None,
+) -> IngestReport:
+    """A generation is two collections: the retrievable documents (chunks and records, carrying the
+    knowledge snapshot) and the article sentences with their vectors (for ranking answer sentences)."""
     t0 = time.perf_counter()
-    client = store.connect(settings)
-    manifest = store.read_manifest(client, settings)
+    manifest = store.read_manifest(client, settings) if reuse else None
     same_model = manifest is not None and manifest.model_id == embedder.model_id
     plans = [
         _plan(client, manifest.collection if manifest else None, build_documents(kb)),
@@ -137,8 +187,10 @@ def ingest(
     reusable = [p.reusable(same_model) for p in plans]
     _count(report, plans[0], reusable[0])  # the report speaks of documents; sentences follow their articles
     current = all(len(p.old) == len(p.docs) and {str(d.id) for d in p.docs} <= p.old.keys() for p in plans)
-    if manifest is not None and manifest.sentences and same_model and not report.changed and current:
-        report.collection = manifest.collection
+    same_passages = manifest is not None and manifest.sentences and same_model and not report.changed and current
+    # same passages but other files (claims, reference data): a new generation all the same, vectors reused
+    if same_passages and store.read_snapshot(client, settings, manifest.collection) == kb.files:  # type: ignore[union-attr]
+        report.collection = manifest.collection  # type: ignore[union-attr]
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -153,10 +205,13 @@ def ingest(
     if fail_after_embedding:
         raise RuntimeError("simulated crash during ingest")
 
-    name = store.new_generation_name(settings)
-    for suffix, plan, vecs in zip(("", store.SENTENCES_SUFFIX), plans, vectors, strict=True):
-        collection = client.create_collection(name + suffix, embedding_function=None, metadata={"hnsw:space": "cosine"})
-        _add(collection, plan.docs, vecs)
+    collection = store.create_generation(client, settings, kb.files)
+    name = collection.name
+    _add(collection, plans[0].docs, vectors[0])
+    sentences = client.create_collection(
+        name + store.SENTENCES_SUFFIX, embedding_function=None, metadata={"hnsw:space": "cosine"}
+    )
+    _add(sentences, plans[1].docs, vectors[1])
     store.write_manifest(
         client,
         settings,
@@ -169,6 +224,7 @@ def ingest(
         ),
     )
     report.dropped = store.drop_stale_generations(client, settings, keep=name)
+    report.reclaimed = store.remove_orphan_segments(settings, index_dir)
     report.collection = name
     report.seconds = time.perf_counter() - t0
     return report

@@ -3,23 +3,62 @@
 The live collection is named by a one-row *manifest* collection. Ingest builds a new generation beside
 the live one and flips the manifest last, so a failed or killed ingest never leaves a half-written index
 serving (the manifest upsert is the single atomic step).
+
+Each generation carries a *snapshot* of the knowledge files it was built from (relative path → text, as
+JSON in the collection's metadata). It lives in Chroma rather than in the data folder so that it travels with
+the index in client–server mode too, and it goes when its generation is dropped; ``Assistant.load`` builds
+records, claims and articles from it, so everything served comes from one generation. (A document in the
+manifest collection was tried first: Chroma keeps every upsert of it in its write-ahead queue and full-text
+index, and the sqlite file grew by ~600 KB per ingest.)
+
+One writer at a time: ``ingest_lock`` is a file lock in the data folder (same-host writers; in server mode
+ingests from several hosts are not serialised). Embedded-store disk space is reclaimed after each ingest:
+Chroma 1.x leaves the segment folders of deleted collections on disk (chroma#5259), so every UUID-named
+folder no live segment refers to is removed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import logging
+import re
+import shutil
+import sqlite3
+import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import IndexMissingError, StoreUnavailableError
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.vectorstores import VectorStore
+
+from assistant.errors import (
+    AssistantError,
+    IndexDamagedError,
+    IndexMissingError,
+    IngestBusyError,
+    StoreUnavailableError,
+)
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
     import chromadb
     from chromadb.api.models.Collection import Collection
 
+log = logging.getLogger(__name__)
+
 MANIFEST_ID = "active"
 SENTENCES_SUFFIX = "-sentences"  # the generation's article-sentence collection
+SNAPSHOT_KEY = "knowledge_files"
+SQLITE = "chroma.sqlite3"
+REBUILD_SUFFIX = ".rebuild"
+COMPLETE_MARK = ".complete"
+_SEGMENT_DIR = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_read_only_copies: dict[Path, Path] = {}
 
 
 @dataclass(frozen=True)
@@ -35,8 +74,47 @@ def where(settings: Settings) -> str:
     return f"http://{settings.chroma_host}:{settings.chroma_port}" if settings.uses_server else str(settings.index_dir)
 
 
-def connect(settings: Settings) -> chromadb.ClientAPI:
-    """A client for the configured store; a dead server gives a clear error, not a stack trace."""
+def _writable(folder: Path) -> bool:
+    """Can this process create files here? (Tried, not asked: ``os.access`` answers yes to root on a
+    folder without write permission.)"""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def _finish_interrupted_rebuild(index_dir: Path) -> None:
+    """A rebuild killed between its two renames leaves a complete new store beside no live one: use it."""
+    staged = index_dir.with_name(index_dir.name + REBUILD_SUFFIX)
+    if not index_dir.exists() and (staged / COMPLETE_MARK).exists():
+        staged.rename(index_dir)
+
+
+def _embedded_path(settings: Settings, path: Path | None) -> Path:
+    """The folder to open: the index itself, or a private copy of it when the data folder is read-only."""
+    if path is not None:
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    index_dir = settings.index_dir
+    if index_dir.is_dir() and not _writable(index_dir):
+        copy = _read_only_copies.get(index_dir)
+        if copy is None or not copy.exists():
+            copy = Path(tempfile.mkdtemp(prefix="assistant-index-")) / "chroma"
+            shutil.copytree(index_dir, copy)
+            _read_only_copies[index_dir] = copy
+            log.warning(
+                "مجلد الفهرس للقراءة فقط؛ أخدم من نسخة / read-only index %s served from a copy at %s", index_dir, copy
+            )
+        return copy
+    _finish_interrupted_rebuild(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return index_dir
+
+
+def connect(settings: Settings, path: Path | None = None) -> chromadb.ClientAPI:
+    """A client for the configured store; a dead server or a damaged index gives a clear error, not a stack
+    trace. ``path`` opens another embedded folder (the one a rebuild fills)."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -46,10 +124,22 @@ def connect(settings: Settings) -> chromadb.ClientAPI:
             client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
             client.heartbeat()
             return client
-        settings.index_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
+        folder = _embedded_path(settings, path)
+        client = chromadb.PersistentClient(path=str(folder), settings=chroma_settings)
+        client.list_collections()  # a damaged sqlite file fails here rather than in the middle of a question
+        return client
     except Exception as exc:  # chroma raises several unrelated types for "cannot reach"
-        raise StoreUnavailableError(where(settings), f"{type(exc).__name__}: {exc}") from exc
+        detail = f"{type(exc).__name__}: {exc}"
+        if not settings.uses_server and (settings.index_dir / SQLITE).exists():
+            raise IndexDamagedError(str(settings.index_dir / SQLITE), detail) from exc
+        raise StoreUnavailableError(where(settings), detail) from exc
+
+
+def forget_clients() -> None:
+    """Drop chromadb's per-path client cache, so a swapped-in folder is opened afresh."""
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
 
 
 def manifest_name(settings: Settings) -> str:
@@ -118,3 +208,173 @@ def drop_stale_generations(client: chromadb.ClientAPI, settings: Settings, keep:
             client.delete_collection(name)
             dropped.append(name)
     return dropped
+
+
+# --- snapshots: the knowledge files a generation was built from -----------------------------------------
+
+
+def create_generation(client: chromadb.ClientAPI, settings: Settings, files: dict[str, str]) -> Collection:
+    """A new, empty generation collection carrying its knowledge files in its metadata (immutable: changed
+    files make a new generation, whose vectors are reused)."""
+    snapshot = json.dumps({"version": 1, "files": files}, ensure_ascii=False)
+    return client.create_collection(
+        new_generation_name(settings),
+        embedding_function=None,
+        metadata={"hnsw:space": "cosine", SNAPSHOT_KEY: snapshot},
+    )
+
+
+def read_snapshot(client: chromadb.ClientAPI, settings: Settings, generation: str) -> dict[str, str] | None:
+    """The knowledge files of ``generation``, or None for an index built before snapshots existed."""
+    try:
+        metadata = client.get_collection(generation, embedding_function=None).metadata or {}
+    except Exception:
+        return None
+    raw = metadata.get(SNAPSHOT_KEY)
+    data = json.loads(raw) if isinstance(raw, str) else None
+    files = data.get("files") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else None
+
+
+# --- one writer at a time -----------------------------------------------------------------------------
+
+
+def lock_path(settings: Settings) -> Path:
+    return settings.data_dir / "ingest.lock"
+
+
+@contextlib.contextmanager
+def ingest_lock(settings: Settings) -> Iterator[None]:
+    """Hold the data folder's ingest lock; wait up to ``ingest_lock_timeout_s``, then ``IngestBusyError``."""
+    from filelock import FileLock, Timeout
+
+    path = lock_path(settings)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(path), timeout=settings.ingest_lock_timeout_s)
+        lock.acquire()
+    except Timeout as exc:
+        raise IngestBusyError(str(path), settings.ingest_lock_timeout_s) from exc
+    except OSError as exc:
+        raise AssistantError(
+            f"لا يمكن الكتابة في مجلد البيانات {settings.data_dir}: {exc.strerror}",
+            f"cannot write to the data folder {settings.data_dir}: {exc.strerror}",
+        ) from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+# --- disk space ---------------------------------------------------------------------------------------
+
+
+def live_segment_ids(index_dir: Path) -> set[str]:
+    """Segment ids Chroma still refers to (read-only look at its sqlite ``segments`` table)."""
+    db = index_dir / SQLITE
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
+        return {str(row[0]) for row in con.execute("SELECT id FROM segments")}
+
+
+def remove_orphan_segments(settings: Settings, index_dir: Path | None = None) -> list[str]:
+    """Delete UUID-named segment folders no live segment refers to; call with the ingest lock held."""
+    folder = index_dir or settings.index_dir
+    if settings.uses_server or not (folder / SQLITE).exists():
+        return []
+    live = live_segment_ids(folder)
+    removed = []
+    for child in folder.iterdir():
+        if child.is_dir() and _SEGMENT_DIR.match(child.name) and child.name not in live:
+            shutil.rmtree(child, ignore_errors=True)
+            removed.append(child.name)
+    return removed
+
+
+def disk_usage(folder: Path) -> int:
+    """Bytes under ``folder`` (for reports, tests and benchmarks)."""
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def swap_in_rebuilt(settings: Settings, staged: Path) -> None:
+    """Put a completely rebuilt store in place of the live folder: mark it complete, then two renames.
+
+    A kill between the renames leaves the marked folder, which ``connect`` renames into place next time.
+    """
+    (staged / COMPLETE_MARK).write_text("ok\n", encoding="utf-8")
+    forget_clients()
+    index_dir = settings.index_dir
+    retired = index_dir.with_name(f"{index_dir.name}.old-{time.time_ns():x}")
+    if index_dir.exists():
+        index_dir.rename(retired)
+    staged.rename(index_dir)
+    (index_dir / COMPLETE_MARK).unlink(missing_ok=True)
+    shutil.rmtree(retired, ignore_errors=True)
+    forget_clients()
+
+
+def staging_dir(settings: Settings) -> Path:
+    staged = settings.index_dir.with_name(settings.index_dir.name + REBUILD_SUFFIX)
+    shutil.rmtree(staged, ignore_errors=True)  # debris of an earlier rebuild that did not finish
+    return staged
+
+
+# --- the dense side of retrieval ------------------------------------------------------------------------
+
+
+class GenerationGoneError(Exception):
+    """The live collection was replaced by another process's ingest; reload the new generation and retry."""
+
+
+def is_not_found(exc: BaseException) -> bool:
+    return "does not exist" in str(exc) or "NotFound" in type(exc).__name__
+
+
+class LiveVectorStore(VectorStore):
+    """The live generation's collection for dense search, opened on first use.
+
+    Questions the records answer never touch it, so they are answered even when the store is unreachable
+    or damaged; a failing store becomes the project's ``StoreUnavailableError`` (Arabic and English), and
+    a collection swapped by another ingest becomes ``GenerationGoneError`` (the caller reloads).
+    """
+
+    def __init__(self, embeddings: Embeddings, opener: Callable[[], VectorStore], where: str) -> None:
+        self._embeddings = embeddings
+        self._opener = opener
+        self._where = where
+        self._store: VectorStore | None = None
+
+    @property
+    def embeddings(self) -> Embeddings:
+        return self._embeddings
+
+    def _open(self) -> VectorStore:
+        if self._store is None:
+            self._store = self._opener()
+        return self._store
+
+    def similarity_search_with_score(
+        self, query: str, k: int = 4, filter: dict[str, Any] | None = None, **kwargs: Any
+    ) -> list[tuple[Document, float]]:
+        vector = self._embeddings.embed_query(query)  # model errors are the model's, not the store's
+        try:
+            store = self._open()
+            return store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=filter)  # type: ignore[attr-defined,no-any-return]
+        except AssistantError:
+            raise
+        except Exception as exc:
+            self._store = None
+            if is_not_found(exc):
+                raise GenerationGoneError(str(exc)) from exc
+            raise StoreUnavailableError(self._where, f"{type(exc).__name__}: {exc}") from exc
+
+    def similarity_search(
+        self, query: str, k: int = 4, filter: dict[str, Any] | None = None, **kwargs: Any
+    ) -> list[Document]:
+        return [doc for doc, _ in self.similarity_search_with_score(query, k=k, filter=filter)]
+
+    @classmethod
+    def from_texts(cls, *args: Any, **kwargs: Any) -> LiveVectorStore:
+        raise NotImplementedError("the live index is written by ingest only")
+
+    def add_texts(self, *args: Any, **kwargs: Any) -> list[str]:
+        raise NotImplementedError("the live index is written by ingest only")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 import yaml
@@ -36,7 +36,7 @@ class KnowledgeBase:
     claims: list[ClaimsFile]
     reference: Reference
     root: Path
-    files: dict[str, str] = field(default_factory=dict)  # relative path -> text, for hashing
+    files: dict[str, str] = field(default_factory=dict)  # path relative to root -> text (the snapshot)
 
     @property
     def records(self) -> list[EventRecord]:
@@ -66,11 +66,43 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
+# What the loader reads, relative to the knowledge folder (one level deep, as the folders are documented).
+ARTICLE_GLOB = "articles/*.md"
+LIST_GLOBS = {"records": "records/*.y*ml", "claims": "claims/*.y*ml"}
+BOM = "\ufeff"
+
+
 def _read(path: Path, root: Path) -> str:
+    """One knowledge file's text; anything that is not a readable UTF-8 file is named, never a traceback."""
+    where = _rel(path, root)
+    if path.is_symlink() and not path.exists():
+        raise KnowledgeError(where, f"broken link (points to {path.readlink()}, which does not exist)")
+    if path.is_dir():
+        raise KnowledgeError(where, "is a folder, not a file")
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise KnowledgeError(_rel(path, root), f"not UTF-8 text ({exc.reason})") from exc
+        raise KnowledgeError(where, f"not UTF-8 text ({exc.reason})") from exc
+    except OSError as exc:
+        raise KnowledgeError(where, f"cannot be read ({exc.strerror or exc})") from exc
+    return text.removeprefix(BOM)  # editors on Windows write one; it is not part of the text
+
+
+def read_knowledge_files(root: Path) -> dict[str, str]:
+    """Every file the loader uses, keyed by its path relative to ``root`` (what a snapshot stores)."""
+    root = Path(root)
+    if not root.is_dir():
+        raise KnowledgeError(str(root), "knowledge folder not found")
+    paths = sorted(root.glob(ARTICLE_GLOB))
+    for pattern in LIST_GLOBS.values():
+        paths += sorted(root.glob(pattern))
+    files = {path.relative_to(root).as_posix(): _read(path, root) for path in paths}
+    for name in REFERENCE_FILES:
+        path = root / "reference" / f"{name}.yaml"
+        if not path.exists() and not path.is_symlink():
+            raise KnowledgeError(_rel(path, root), "reference file is missing")
+        files[f"reference/{name}.yaml"] = _read(path, root)
+    return files
 
 
 def _yaml(text: str, where: str) -> Any:
@@ -120,26 +152,31 @@ def parse_front_matter(text: str, where: str) -> tuple[dict[str, Any], str]:
     return meta, body.strip("\n")
 
 
+def _matching(files: dict[str, str], pattern: str) -> list[str]:
+    return sorted(key for key in files if PurePosixPath(key).match(pattern) and key.count("/") == 1)
+
+
 def _load_articles(root: Path, files: dict[str, str]) -> list[Article]:
     articles = []
-    for path in sorted((root / "articles").glob("*.md")):
-        where = _rel(path, root)
-        text = _read(path, root)
-        files[where] = text
-        meta, body = parse_front_matter(text, where)
+    for key in _matching(files, ARTICLE_GLOB):
+        where = _rel(root / key, root)
+        meta, body = parse_front_matter(files[key], where)
         if not body.strip():
             raise KnowledgeError(where, "the article body is empty", field="body")
-        articles.append(Article(meta=_model(ArticleMeta, meta, where), body=body, path=where))
+        article = Article(meta=_model(ArticleMeta, meta, where), body=body, path=where)
+        stem = PurePosixPath(key).stem
+        if article.meta.id != stem:  # claims and collections find an article by id, readers by file name
+            problem = f"the article id {article.meta.id!r} differs from the file name {stem!r}"
+            raise KnowledgeError(where, problem, field="id")
+        articles.append(article)
     return articles
 
 
 def _load_list_files(root: Path, folder: str, cls: type[M], list_key: str, files: dict[str, str]) -> list[M]:
     out = []
-    for path in sorted((root / folder).glob("*.y*ml")):
-        where = _rel(path, root)
-        text = _read(path, root)
-        files[where] = text
-        data = _yaml(text, where)
+    for key in _matching(files, LIST_GLOBS[folder]):
+        where = _rel(root / key, root)
+        data = _yaml(files[key], where)
         out.append(_model(cls, data, where, list_key).model_copy(update={"path": where}))
     return out
 
@@ -147,13 +184,11 @@ def _load_list_files(root: Path, folder: str, cls: type[M], list_key: str, files
 def _load_reference(root: Path, files: dict[str, str]) -> Reference:
     parts: dict[str, Any] = {}
     for name in REFERENCE_FILES:
-        path = root / "reference" / f"{name}.yaml"
-        where = _rel(path, root)
-        if not path.exists():
+        key = f"reference/{name}.yaml"
+        where = _rel(root / key, root)
+        if key not in files:
             raise KnowledgeError(where, "reference file is missing")
-        text = _read(path, root)
-        files[where] = text
-        data = _yaml(text, where)
+        data = _yaml(files[key], where)
         if not isinstance(data, dict) or not isinstance(data.get(name), list):
             raise KnowledgeError(where, f"expected a top-level key `{name}:` holding a list", field=name)
         parts[name] = data[name]
@@ -185,11 +220,15 @@ def _cross_check(kb: KnowledgeBase) -> None:
                     record=region.id,
                     field="members",
                 )
-    for dup in _duplicates(r.id for r in kb.records):
-        raise KnowledgeError("knowledge/records", f"record id {dup} is used twice", record=dup, field="id")
+    first_file: dict[str, str] = {}
+    for f in kb.record_files:
+        for i, r in enumerate(f.records):
+            if r.id in first_file:
+                also = "" if first_file[r.id] == f.path else f" (also in {first_file[r.id]})"
+                problem = f"record id {r.id} is used twice{also}"
+                raise KnowledgeError(f.path, problem, record=f"#{i + 1} ({r.id})", field="id")
+            first_file[r.id] = f.path
     article_ids = {a.meta.id for a in kb.articles}
-    for dup in _duplicates(a.meta.id for a in kb.articles):
-        raise KnowledgeError("knowledge/articles", f"article id {dup} is used twice", field="id")
     for f in kb.record_files:
         if f.collection.home_country not in countries:
             raise KnowledgeError(f.path, "unknown country", record="collection", field="home_country")
@@ -223,17 +262,20 @@ def _cross_check(kb: KnowledgeBase) -> None:
 
 def load_knowledge(root: Path) -> KnowledgeBase:
     """Read and validate the whole knowledge folder (articles, records, claims, reference data)."""
+    return load_knowledge_from_files(read_knowledge_files(root), root)
+
+
+def load_knowledge_from_files(files: dict[str, str], root: Path) -> KnowledgeBase:
+    """Validate knowledge given as files (relative path → text): a folder's, or an index generation's
+    snapshot. ``root`` only names the files in errors and in ``path`` fields."""
     root = Path(root)
-    if not root.is_dir():
-        raise KnowledgeError(str(root), "knowledge folder not found")
-    files: dict[str, str] = {}
     kb = KnowledgeBase(
         articles=_load_articles(root, files),
         record_files=_load_list_files(root, "records", RecordsFile, "records", files),
         claims=_load_list_files(root, "claims", ClaimsFile, "claims", files),
         reference=_load_reference(root, files),
         root=root,
-        files=files,
+        files=dict(files),
     )
     if not kb.articles and not kb.records:
         raise KnowledgeError(str(root), "no articles and no records found")

