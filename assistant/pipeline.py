@@ -175,15 +175,16 @@ class Pipeline:
         return articles
 
     def unknown_words(self, turn: Turn) -> tuple[list[str], float]:
-        """The question's content words the base never uses, and their share of its content words."""
+        """The question's content words the base never uses, and their idf-weighted share of its content
+        (a rare word the base lacks outweighs a common one it has: «عدد سكان المغرب» is mostly «سكان»)."""
         if turn.unknown is None:
             text = self.lex.without_subject(turn.frame.text)
             from assistant.text import analyze, tokenize
 
             ignore = self.lex.function_stems
             content = [t for t in tokenize(text) if not t.isdigit() and analyze(t) and not set(analyze(t)) <= ignore]
-            unknown = self.vocab.unknown(content)
-            turn.unknown = (unknown, len(unknown) / len(content) if content else 0.0)
+            share = self.article.coverage.unknown_share(self.article.content_terms(turn.frame.text))
+            turn.unknown = (self.vocab.unknown(content), share)
         return turn.unknown
 
     def refuse(self, text: str, turn: Turn) -> Draft:

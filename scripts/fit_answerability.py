@@ -22,6 +22,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ ANSWERABLE_FEATURES = [
     "ranker",
     "dense",
     "dense_margin",
+    "dense_peak",
     "lex",
     "lex_window",
     "lex_article",
@@ -147,6 +149,12 @@ def fit_logistic(x, y, names: list[str], weights=None) -> dict[str, Any]:  # typ
     }
 
 
+def _apart(a: str, b: str) -> bool:
+    """Another article, or more than two sentences away (as the engine's margin counts them)."""
+    (aa, oa), (ab, ob) = a.rsplit("#s", 1), b.rsplit("#s", 1)
+    return aa != ab or abs(int(oa) - int(ob)) > 2
+
+
 def _flags(q: dict[str, Any]) -> dict[str, Any]:
     return {k: q.get(k) for k in ("unknown_share", "anchored", "anchored_strictly")}
 
@@ -165,9 +173,10 @@ def best_rows(rows: list[dict[str, Any]], ranker, ratio: float = 1.01) -> list[d
         quoted = [best] + [
             c for c in scored[1:2] if ranker.probability(c["features"]) >= ratio * ranker.probability(best["features"])
         ]
-        others = [c["features"]["dense"] for c in scored[1:]]
+        others = [c["features"]["dense"] for c in scored[1:] if _apart(c["id"], best["id"])]
         feats = {**best["features"], "ranker": ranker.probability(best["features"])}
         feats["dense_margin"] = best["features"]["dense"] - (max(others) if others else 0.0)
+        feats["dense_peak"] = best["features"]["dense"] - statistics.median(c["features"]["dense"] for c in scored)
         out.append(
             {
                 **_flags(q),
@@ -182,7 +191,8 @@ def best_rows(rows: list[dict[str, Any]], ranker, ratio: float = 1.01) -> list[d
 
 def out_of_scope(q: dict[str, Any], limit: float) -> bool:
     """The out_of_scope rule, as `assistant.answer.rules.OutOfScope` applies it."""
-    share = q.get("unknown_share", 0.0)
+    # the rule's idf-weighted share is the candidates' `unknown` feature (same terms, same weights)
+    share = q["features"]["unknown"] if q.get("features") else q.get("unknown_share", 0.0)
     return (share >= limit and not q.get("anchored")) or (share >= 0.75 and not q.get("anchored_strictly"))
 
 
@@ -235,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "fit")
     parser.add_argument("--model", type=Path, default=ROOT / "knowledge" / "reference" / "answerability.json")
     parser.add_argument("--own", type=Path, default=ROOT / "evals" / "datasets" / "core.jsonl")
-    parser.add_argument("--own-weight", type=float, default=4.0, help="Weight of each own item against ARCD's.")
+    parser.add_argument("--own-weight", type=float, default=10.0, help="Weight of each own item against ARCD's.")
     parser.add_argument("--leave-out", type=float, default=0.33)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--report-only", action="store_true", help="Score the saved model on both splits.")

@@ -10,6 +10,7 @@ Chroma read and a few dot products per question.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -205,11 +206,20 @@ class ArticleEngine:
         if not cands:
             return Assessment([], {}, 0.0)
         best = cands[0]
-        others = [c.features["dense"] for c in cands[1:] if c.article_id != best.article_id]
+        # the margin over sentences elsewhere (another article, or not next to the best): in a one-article base
+        # "other articles" would be none, and a margin over nothing is no evidence
+        others = [
+            c.features["dense"]
+            for c in cands[1:]
+            if c.article_id != best.article_id or abs(c.ordinal - best.ordinal) > 2
+        ]
         features = {
             **best.features,
             "ranker": best.score,
             "dense_margin": best.features["dense"] - (max(others) if others else 0.0),
+            # a peak among the candidates, not a flat field: an unrelated question is about equally close to
+            # every sentence of a small base, an answerable one is much closer to a few
+            "dense_peak": best.features["dense"] - statistics.median(c.features["dense"] for c in cands),
         }
         return Assessment(cands, features, self.models.answerable.probability(features))
 

@@ -57,6 +57,7 @@ def load_question_words(knowledge_dir: Path) -> QuestionWords:
 
 
 ROMAN = re.compile(r"^[IVXL]+$")
+PLACES = frozenset({"country", "city", "region"})
 
 
 def feminine_past(verb: str) -> str:
@@ -180,11 +181,30 @@ class Lexicon:
 
     @cached_property
     def known_stems(self) -> set[str]:
-        """Every stem of every name and cue: such a word never marks a question as out of scope."""
+        """Stems of every cue and of every name the knowledge base speaks of: such a word never marks a
+        question as out of scope. A place the reference data lists but no article or record mentions
+        («اليابان» in a base about Morocco) is not known to the base."""
         w = self.words
         groups = [*w.targets.values(), self.event_words, w.strict_kind_words, w.injection]
         cues = {t for g in groups for p in g for t in analyze(p)} | self.function_stems
-        return cues | {t for p in self.phrases for t in analyze(p)}
+        return cues | {t for p, e in self.pairs if self._spoken_of(e) for t in analyze(p)}
+
+    @cached_property
+    def _places_spoken_of(self) -> set[tuple[str, str]]:
+        """(type, value) of the countries, cities and regions that the records or the articles mention."""
+        text = normalize("\n".join(a.meta.title + "\n" + a.body for a in self.kb.articles))
+        found = {("country", r.country.iso) for r in self.kb.records} | {
+            ("city", r.city.latin) for r in self.kb.records
+        }
+        for p, e in self.pairs:
+            if e.type in PLACES and len(normalize(p)) >= 3 and normalize(p) in text:
+                found.add((e.type, e.value))
+        countries = {v for t, v in found if t == "country"}
+        found |= {("region", r.id) for r in self.kb.reference.regions if countries & set(r.members)}
+        return found
+
+    def _spoken_of(self, e: Entity) -> bool:
+        return e.type not in PLACES or (e.type, e.value) in self._places_spoken_of
 
     @cached_property
     def name_stems(self) -> set[str]:
