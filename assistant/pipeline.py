@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from langchain_core.documents import Document
@@ -254,14 +255,19 @@ class Pipeline:
             or frame.target in {"meeting", "agreement", "axis", "metadata"}
         )
 
-    @staticmethod
-    def about_events(frame: Frame) -> bool:
-        """The question is about a collection's events: its subject, its event words, its kinds or people.
-        A country, a month, a number or an order word alone is not enough («آخر معركة في الأندلس»)."""
+    def about_events(self, frame: Frame) -> bool:
+        """The question is about a collection's events: its subject, its event words, its kinds or people,
+        or a city where one of them took place («ما الذي حدث في غلاسكو؟»; such a weak signal still tries the
+        articles first). A country, a month, a number or an order word alone is not enough."""
         return bool(
             {"meeting", "records"} & frame.flags
             or any(e.type in {"subject", "kind", "person", "agency"} for e in frame.entities)
+            or any(e.type == "city" and e.value in self._record_cities for e in frame.entities)
         )
+
+    @cached_property
+    def _record_cities(self) -> frozenset[str]:
+        return frozenset(r.city.latin for r in self.kb.records)
 
     @staticmethod
     def about_meetings(frame: Frame) -> bool:

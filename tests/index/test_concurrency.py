@@ -45,7 +45,9 @@ def test_three_concurrent_ingests_one_writer_at_a_time(tmp_path: Path, knowledge
     assert embedded[:2] == [0, 0] and embedded[2] > 0  # one built the index, the others found it done
     client = store.connect(settings)
     names = [c if isinstance(c, str) else c.name for c in client.list_collections()]
-    assert len([n for n in names if n.startswith(f"{settings.collection}-g")]) == 1
+    generations = [n for n in names if n.startswith(f"{settings.collection}-g")]
+    assert len([n for n in generations if not n.endswith(store.SENTENCES_SUFFIX)]) == 1  # one generation,
+    assert len(generations) == 2  # with its sentence collection
 
 
 def test_a_second_ingest_that_cannot_wait_says_one_is_running(tmp_path: Path, knowledge_copy: Path) -> None:
