@@ -155,7 +155,8 @@ class ClaimsEngine:
             kind="article",
             title=a.meta.title,
             url=str(a.meta.url),
-            quote=a.meta.title,
+            # the front matter the answer states, so every name in the answer is in its citation
+            quote=" — ".join(filter(None, [a.meta.title, a.meta.publisher, a.meta.author, a.meta.section])),
             date=a.meta.published.isoformat(),
             highlights=[],
         )
