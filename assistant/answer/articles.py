@@ -47,25 +47,20 @@ class ChromaSentences:
         self._collection: Any = None
 
     def vectors(self, source_ids: Sequence[str]) -> dict[str, Any]:
-        from assistant.errors import AssistantError, StoreUnavailableError
-        from assistant.index.store import GenerationGoneError, is_not_found
+        from assistant.index.store import store_errors
 
         if not source_ids:
             return {}
-        try:
+        with store_errors(self._where, self._forget):
             if self._collection is None:
                 self._collection = self._opener()
             got = self._collection.get(
                 where={"source_id": {"$in": list(source_ids)}}, include=["embeddings", "metadatas"]
             )
-        except AssistantError:
-            raise
-        except Exception as exc:
-            self._collection = None
-            if is_not_found(exc):
-                raise GenerationGoneError(str(exc)) from exc
-            raise StoreUnavailableError(self._where, f"{type(exc).__name__}: {exc}") from exc
         return {str(m["source_id"]): e for m, e in zip(got["metadatas"], got["embeddings"], strict=True)}
+
+    def _forget(self) -> None:
+        self._collection = None
 
 
 @dataclass

@@ -329,6 +329,21 @@ def is_not_found(exc: BaseException) -> bool:
     return "does not exist" in str(exc) or "NotFound" in type(exc).__name__
 
 
+@contextlib.contextmanager
+def store_errors(where: str, forget: Callable[[], None]) -> Iterator[None]:
+    """Any failure of a served collection as the project's error: ``GenerationGoneError`` when another
+    ingest swapped it (the caller reloads), else ``StoreUnavailableError``; ``forget`` drops the handle."""
+    try:
+        yield
+    except AssistantError:
+        raise
+    except Exception as exc:
+        forget()
+        if is_not_found(exc):
+            raise GenerationGoneError(str(exc)) from exc
+        raise StoreUnavailableError(where, f"{type(exc).__name__}: {exc}") from exc
+
+
 class LiveVectorStore(VectorStore):
     """The live generation's collection for dense search, opened on first use.
 
@@ -356,16 +371,12 @@ class LiveVectorStore(VectorStore):
         self, query: str, k: int = 4, filter: dict[str, Any] | None = None, **kwargs: Any
     ) -> list[tuple[Document, float]]:
         vector = self._embeddings.embed_query(query)  # model errors are the model's, not the store's
-        try:
+        with store_errors(self._where, self._forget):
             store = self._open()
             return store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=filter)  # type: ignore[attr-defined,no-any-return]
-        except AssistantError:
-            raise
-        except Exception as exc:
-            self._store = None
-            if is_not_found(exc):
-                raise GenerationGoneError(str(exc)) from exc
-            raise StoreUnavailableError(self._where, f"{type(exc).__name__}: {exc}") from exc
+
+    def _forget(self) -> None:
+        self._store = None
 
     def similarity_search(
         self, query: str, k: int = 4, filter: dict[str, Any] | None = None, **kwargs: Any
