@@ -33,6 +33,7 @@ from assistant.answer.vocabulary import Coverage, Vocabulary
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.models import Answer, Intent
 from assistant.settings import Settings
+from assistant.text import analyze, tokenize
 from assistant.understand import scope as scoping
 from assistant.understand.followup import merge
 from assistant.understand.lexicon import Lexicon, load_question_words
@@ -180,8 +181,6 @@ class Pipeline:
         (a rare word the base lacks outweighs a common one it has: «عدد سكان المغرب» is mostly «سكان»)."""
         if turn.unknown is None:
             text = self.lex.without_subject(turn.frame.text)
-            from assistant.text import analyze, tokenize
-
             ignore = self.lex.function_stems
             content = [t for t in tokenize(text) if not t.isdigit() and analyze(t) and not set(analyze(t)) <= ignore]
             share = self.article.coverage.unknown_share(self.article.content_terms(turn.frame.text))
@@ -296,8 +295,6 @@ class Pipeline:
 
     def covers(self, frame: Frame, draft: Draft) -> bool:
         """A weakly-signalled records answer must cover the question's words («عاصمة فرنسا» is not covered)."""
-        from assistant.text import analyze
-
         quotes = " ".join(c.quote for c in draft.citations)
         terms = self.article.content_terms(frame.text)
         return self.article.coverage.of(terms, set(analyze(quotes))) >= self.settings.min_evidence
