@@ -326,7 +326,10 @@ class GenerationGoneError(Exception):
 
 
 def is_not_found(exc: BaseException) -> bool:
-    return "does not exist" in str(exc) or "NotFound" in type(exc).__name__
+    """The collection is gone: dropped by another process's ingest, or caught while its segments are being
+    removed («Missing metadata segment»; the drop follows the manifest flip, so a reload finds the new one)."""
+    text = str(exc)
+    return "does not exist" in text or "NotFound" in type(exc).__name__ or "Missing metadata segment" in text
 
 
 @contextlib.contextmanager
