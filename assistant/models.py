@@ -43,7 +43,7 @@ class Answer(BaseModel):
     suggestions: list[str] = Field(default_factory=list, description="Nearby questions the base can answer.")
     retrieved_ids: list[str] = Field(default_factory=list, description="Ranked ids retrieval returned.")
     evidence: float | None = Field(
-        None, description="Best article sentence's share of the question's content words, when one was sought."
+        None, description="Answerability probability of the best article sentence, when an article answer was sought."
     )
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
