@@ -121,7 +121,6 @@ class Lexicon:
         self.pairs = pairs
         # 81: a one-letter slip in a long name passes («البرزايل» 87.5); «الداخلي» is not «الداخلة» (80)
         self.entities: PhraseMatcher[Entity] = PhraseMatcher(pairs, min_score=81.0)
-        self.phrases = {normalize(p) for p, _ in pairs if p}
 
     def _cues(self, groups: dict[str, list[str]]) -> PhraseMatcher[str]:
         return PhraseMatcher([(w, key) for key, ws in groups.items() for w in ws], fuzzy=False)
@@ -197,7 +196,8 @@ class Lexicon:
             ("city", r.city.latin) for r in self.kb.records
         }
         for p, e in self.pairs:
-            if e.type in PLACES and len(normalize(p)) >= 3 and normalize(p) in text:
+            key = normalize(p) if e.type in PLACES else ""
+            if len(key) >= 3 and key in text:
                 found.add((e.type, e.value))
         countries = {v for t, v in found if t == "country"}
         found |= {("region", r.id) for r in self.kb.reference.regions if countries & set(r.members)}
