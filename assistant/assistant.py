@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from assistant.answer import guard
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from langchain_core.vectorstores import VectorStore
 
     from assistant.embeddings import E5Embeddings
+    from assistant.generate.phraser import Phraser
 
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[int, int], None]
@@ -87,6 +88,7 @@ class Assistant:
         self.embeddings = embeddings or E5Embeddings(settings)
         self._store: VectorStore | None = None
         self._pipeline: Pipeline | None = None
+        self._phraser: Phraser | None = None  # the optional generative model (settings.generator)
         self._generation: str | None = None  # the index generation kb and vectors both come from
         self._unavailable: AssistantError | None = None  # why dense search cannot be served (damaged index)
         self._reload_lock = threading.Lock()
@@ -159,18 +161,49 @@ class Assistant:
         )
         sentences = ChromaSentences(self._open_sentences, store.where(s))
         self._pipeline = build_pipeline(s, kb, retriever, sentences, self.embeddings.embed_query, docs)
+        if s.generator != "none":
+            from assistant.generate import build_phraser
+
+            self._phraser = build_phraser(s, self._pipeline.lex.entities)  # type: ignore[arg-type]
 
     # --- questions -----------------------------------------------------------------------------------
 
-    def ask(self, question: str, history: list[dict[str, Any]] | None = None) -> Answer:
+    @property
+    def generates(self) -> bool:
+        """A generative model rephrases grounded answers (``settings.generator``)."""
+        return self._phraser is not None
+
+    def ask(self, question: str, history: list[dict[str, Any]] | None = None, *, generate: bool = True) -> Answer:
         """Answer one question; ``history`` is the conversation so far in Gradio's messages format.
 
-        Bad input raises ``InputError``; work is bounded (history limits, ``request_timeout_s``); every
-        failure is an ``AssistantError`` with an Arabic and an English message, never a bare exception."""
+        Bad input raises ``InputError``; work is bounded (history limits, ``request_timeout_s``, then
+        ``generator_timeout``); every failure is an ``AssistantError`` with an Arabic and an English
+        message, never a bare exception. ``generate=False`` skips a configured generative model."""
+        final: Answer | None = None
+        for event in self.ask_stream(question, history, generate=generate):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None
+        return final
+
+    def ask_stream(
+        self, question: str, history: list[dict[str, Any]] | None = None, *, generate: bool = True
+    ) -> Iterator[str | Answer]:
+        """``ask`` for faces that show text as it is written: the generated text so far (when a generative
+        model phrases the answer), then always the final ``Answer``, whose text replaces what was shown (the
+        extractive one when the post-check rejected the model's)."""
         s = self.settings
         text = guard.clean_question(question, s.max_question_chars)
         turns = guard.clean_history(history, s.max_history_turns, s.max_history_turn_chars, s.max_history_chars)
-        return _within(s.request_timeout_s, lambda: self._answer(text, turns))
+        answer = _within(s.request_timeout_s, lambda: self._answer(text, turns))
+        if self._phraser is None or not generate:
+            yield answer
+            return
+        try:
+            yield from self._phraser.stream(text, answer)
+        except Exception as exc:  # the fallback for every model failure is the extractive answer
+            log.exception("phrasing failed")
+            yield answer.model_copy(update={"generator_status": "error", "generator_detail": type(exc).__name__})
 
     def _answer(self, text: str, turns: list[str]) -> Answer:
         pipeline, generation = self._pipeline, self._generation

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Route = Literal["records", "article", "claims", "mixed", "refusal", "invalid"]
+GeneratorStatus = Literal["off", "skipped", "used", "rejected", "timeout", "error"]
 Intent = Literal["list", "count", "when", "where", "who", "what", "yesno", "why", "greeting", "unknown"]
 
 
@@ -46,6 +47,13 @@ class Answer(BaseModel):
         None, description="Answerability probability of the best article sentence, when an article answer was sought."
     )
     timings_ms: dict[str, float] = Field(default_factory=dict)
+    generator_status: GeneratorStatus = Field(
+        "off",
+        description="off: no generative model configured; skipped: not rephrased (a refusal, a greeting…); "
+        "used: the text is the model's, post-checked; rejected / timeout / error: the extractive text is shown.",
+    )
+    generator_detail: str | None = Field(None, description="Why the generated text was not shown.")
+    extractive_text: str | None = Field(None, description="The core's own text, when the model's is shown.")
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=None)

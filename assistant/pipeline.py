@@ -1,11 +1,10 @@
-"""The answer path as an LCEL chain: understand → scope → rules (retrieving only when one must) →
-(phrase) → Answer.
+"""The answer path as an LCEL chain: understand → scope → rules (retrieving only when one must) → Answer.
 
 Hybrid retrieval runs only when a rule needs passages (article answers, refusals' suggestions): an exact
 records answer needs none, so a one-off CLI question about the records never loads the embedding model.
 
-``phrase`` is the slot for an optional generative model: by default it passes the draft through
-unchanged, so no generative model is ever needed.
+An optional generative model rephrases the finished ``Answer`` afterwards (``assistant.generate``): it
+never takes part in these decisions, so none is ever needed.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from typing import Any
 
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answer import arabic
 from assistant.answer.answerability import AnswerModels
@@ -88,9 +87,8 @@ class Pipeline:
         self.vocab = vocab
         self.embed_query = embed_query
         self.rules = tuple(rules)
-        self.phrase: Runnable[Turn, Turn] = RunnablePassthrough()  # the generative-model slot
         self.chain: Runnable[Turn, Answer] = (
-            RunnableLambda(self.understand) | RunnableLambda(self.answer) | self.phrase | RunnableLambda(self.finish)
+            RunnableLambda(self.understand) | RunnableLambda(self.answer) | RunnableLambda(self.finish)
         )
 
     # --- steps ---------------------------------------------------------------------------------------

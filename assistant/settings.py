@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -76,11 +76,27 @@ class Settings(BaseSettings):
     request_timeout_s: float = Field(
         60.0, ge=0.0, description="An answer taking longer is abandoned with a clear error (0 = no limit)."
     )
+    # --- optional generative model (README: "A generative model") ---------------------------------------
     generator: Literal["none", "openai"] = Field(
-        "none", description="Optional generative model for phrasing; `none` answers extractively."
+        "none", description="`openai`: rephrase grounded answers with an OpenAI-compatible model; `none`: extractive."
     )
-    generator_url: str | None = Field(None, description="OpenAI-compatible base URL when generator=openai.")
-    generator_model: str | None = None
+    generator_url: str | None = Field(
+        None, description="The server's `/v1` base URL (Ollama: http://localhost:11434/v1)."
+    )
+    generator_model: str | None = Field(None, description="Model name as the server knows it.")
+    generator_api_key: SecretStr | None = Field(None, description="API key (hosted APIs; local servers need none).")
+    generator_timeout: float = Field(
+        30.0, gt=0.0, description="Seconds: the longest wait for the whole generated answer, streaming included."
+    )
+    generator_temperature: float = Field(0.0, ge=0.0, le=2.0)
+    generator_max_tokens: int = Field(600, ge=16, le=8192)
+    generator_prompt: Path | None = Field(
+        None, description="Prompt file; default <knowledge_dir>/reference/generator.yaml, else the shipped one."
+    )
+    generator_max_chars: int = Field(4000, ge=100, description="A longer generated answer is rejected.")
+    generator_min_arabic_share: float = Field(
+        0.6, ge=0.0, le=1.0, description="Share of a generated answer's letters that must be Arabic."
+    )
 
     # --- chat UI -------------------------------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address the chat UI binds to.")
@@ -97,6 +113,15 @@ class Settings(BaseSettings):
         """A validated copy with the values that were given; ``None`` means "not given" (a CLI flag left out)."""
         given = {key: value for key, value in values.items() if value is not None}
         return type(self)(**{**self.model_dump(), **given}) if given else self
+
+    @model_validator(mode="after")
+    def _generator_complete(self) -> Settings:
+        if self.generator == "openai" and not (self.generator_url and self.generator_model):
+            raise ValueError(
+                "generator=openai needs generator_url and generator_model "
+                "(ASSISTANT_GENERATOR_URL, ASSISTANT_GENERATOR_MODEL or --generator-url, --generator-model)"
+            )
+        return self
 
     @property
     def answerability_path(self) -> Path:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from assistant.offline import enable_offline_mode
 from assistant.settings import REPO_ROOT, Settings
+
+if TYPE_CHECKING:
+    from tests.generate.fake_openai import FakeOpenAI
 
 enable_offline_mode()
 
@@ -31,6 +36,24 @@ def assistant(settings: Settings):  # type: ignore[no-untyped-def]
     from assistant import Assistant
 
     return Assistant.load(settings)
+
+
+@pytest.fixture(scope="session")
+def fake_openai() -> Iterator[FakeOpenAI]:
+    """A FAKE OpenAI-compatible server (no generative model runs here): tests/generate/fake_openai.py."""
+    from tests.generate.fake_openai import FakeOpenAI
+
+    fake = FakeOpenAI().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture()
+def fake(fake_openai: FakeOpenAI) -> Iterator[FakeOpenAI]:
+    """The session's fake server, its behaviour and request log reset for one test."""
+    fake_openai.mode, fake_openai.requests[:] = "grounded", []
+    yield fake_openai
+    fake_openai.mode = None
 
 
 @pytest.fixture()
