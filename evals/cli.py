@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.offline import enable_offline_mode
 from assistant.settings import Settings
@@ -128,7 +128,19 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
     if "baseline" in metrics:
         line += f" (baseline {metrics['baseline']['overall']['accuracy']:.3f})"
     print(line)
+    if "generator" in metrics:
+        print(generator_line(metrics["generator"]))
     return _finish(suite, written)
+
+
+def generator_line(block: dict[str, Any]) -> str:
+    g, stats = block["overall"], block.get("generator", {})
+    statuses = stats.get("statuses", {})
+    return (
+        f"with the generator: accuracy {g['accuracy']:.3f}, hallucination {g['hallucination_rate'] or 0:.3f}; "
+        f"used {statuses.get('used', 0)}, post-check rejected {statuses.get('rejected', 0)}, "
+        f"timeouts {statuses.get('timeout', 0)}, errors {statuses.get('error', 0)}"
+    )
 
 
 def _finish(suite: SuiteResult, written: dict[str, Path]) -> int:
@@ -172,5 +184,8 @@ def _run_squad(args: argparse.Namespace, settings: Settings, gates: list[Gate]) 
         print(str(exc), file=sys.stderr)
         return int(getattr(exc, "exit_code", 1))
     written = {"knowledge": run.kb.knowledge_dir, "dataset": run.dataset_path, **write_all(run.suite, args.out)}
-    print(summary_line(run.suite.metrics()))
+    metrics = run.suite.metrics()
+    print(summary_line(metrics))
+    if "generator" in metrics:
+        print(generator_line(metrics["generator"]))
     return _finish(run.suite, written)

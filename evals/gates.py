@@ -1,5 +1,8 @@
 """Threshold gates (`accuracy>=0.9`, `hallucination_rate<=0`, `accuracy[slice:records]>=0.95`) for CI.
 
+A gate is on the assistant's run unless it names another system: `generator:hallucination_rate<=0` gates
+the run through the generative model (`assistant eval --generator …`).
+
 A gate on a metric the run did not measure fails: a CI gate must never pass by accident.
 """
 
@@ -40,7 +43,11 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt,
     "<": operator.lt,
 }
-_SPEC = re.compile(r"^\s*([A-Za-z0-9_@]+)\s*(?:\[([^\]]+)\])?\s*(>=|<=|==|=|>|<)\s*(-?[0-9]*\.?[0-9]+)\s*$")
+SYSTEMS = ("assistant", "generator", "baseline")
+_SPEC = re.compile(
+    r"^\s*(?:(assistant|generator|baseline):)?([A-Za-z0-9_@]+)\s*(?:\[([^\]]+)\])?"
+    r"\s*(>=|<=|==|=|>|<)\s*(-?[0-9]*\.?[0-9]+)\s*$"
+)
 
 
 class GateSpecError(ValueError):
@@ -54,21 +61,24 @@ class Gate:
     op: str
     value: float
     tag: str | None = None
+    system: str = "assistant"
 
     @classmethod
     def parse(cls, spec: str) -> Gate:
         m = _SPEC.match(spec)
         if not m:
             raise GateSpecError(f"bad gate {spec!r}: expected METRIC>=VALUE (or <=, ==, >, <)")
-        name, tag, op, value = m.groups()
+        system, name, tag, op, value = m.groups()
         metric = ALIASES.get(name.lower(), name.lower())
         if metric not in METRIC_NAMES:
             raise GateSpecError(f"unknown metric {name!r} in gate {spec!r}; known: {', '.join(METRIC_NAMES)}")
-        return cls(spec=spec.strip(), metric=metric, op=op, value=float(value), tag=tag.strip() if tag else None)
+        tag = tag.strip() if tag else None
+        return cls(spec=spec.strip(), metric=metric, op=op, value=float(value), tag=tag, system=system or "assistant")
 
     @property
     def label(self) -> str:
-        return self.metric + (f"[{self.tag}]" if self.tag else "")
+        prefix = "" if self.system == "assistant" else f"{self.system}:"
+        return prefix + self.metric + (f"[{self.tag}]" if self.tag else "")
 
     def evaluate(self, metrics: Mapping[str, Any]) -> GateResult:
         """``metrics`` is one system's block: {"overall": {...}, "by_tag": {tag: {...}}}."""

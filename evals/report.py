@@ -170,6 +170,9 @@ def markdown(suite: SuiteResult, chart: str | None = CHART_NAME) -> str:
             lines.append(f"| {name} | {_fmt(name, av)} |")
     lines.append("")
 
+    if g := metrics.get("generator"):
+        lines += generator_section(a, g, meta)
+
     lines += [
         "## By slice",
         "",
@@ -217,6 +220,53 @@ def markdown(suite: SuiteResult, chart: str | None = CHART_NAME) -> str:
             lines.append(f"- Baseline {verdict}: {_one_line(base.answer.get('text', ''), 160)}")
         lines.append("")
     return "\n".join(lines)
+
+
+GENERATOR_METRICS = (
+    "accuracy",
+    "hallucination_rate",
+    "refusal_rate",
+    "false_refusal_rate",
+    "number_match",
+    "gold_in_answer",
+    "direct_f1",
+    "latency_p50_ms",
+    "latency_p95_ms",
+)
+
+
+def generator_section(a: Mapping[str, Any], g: Mapping[str, Any], meta: Mapping[str, Any]) -> list[str]:
+    """Extractive and generated answers side by side, and what the post-check did."""
+    model = meta.get("model_ids", {}).get("generator")
+    lines = [
+        "## With the generative model",
+        "",
+        f"Same questions, same core decisions; grounded answers rephrased by `{model}` and post-checked.",
+        "",
+        "| metric | extractive | generator | Δ |",
+        "|---|---:|---:|---:|",
+    ]
+    for name in GENERATOR_METRICS:
+        av, gv = a["overall"].get(name), g["overall"].get(name)
+        if av is None and gv is None:
+            continue
+        lines.append(f"| {name} | {_fmt(name, av)} | {_fmt(name, gv)} | {_delta(name, gv, av)} |")
+    stats = g.get("generator", {})
+    statuses = stats.get("statuses", {})
+    lines += [
+        "",
+        "| generator | n |",
+        "|---|---:|",
+        *(f"| {s} | {statuses.get(s, 0)} |" for s in ("used", "rejected", "timeout", "error", "skipped")),
+        "",
+        f"- Post-check rejections: {statuses.get('rejected', 0)} of {stats.get('attempted', 0)} attempted "
+        f"({_fmt('refusal_rate', stats.get('rejection_rate'))}); by check: "
+        + (", ".join(f"{k} {v}" for k, v in sorted(stats.get("rejected_by", {}).items())) or "none"),
+        f"- Latency the model added: p50 {_fmt('latency_p50_ms', stats.get('added_latency_p50_ms'))}, "
+        f"p95 {_fmt('latency_p95_ms', stats.get('added_latency_p95_ms'))}",
+        "",
+    ]
+    return lines
 
 
 # --- chart ------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import platform
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,11 @@ class ItemResult:
             **({"turns": self.item.turns} if self.item.turns else {"question": self.item.question}),
             "tags": self.item.tags,
             "answer": a.get("text", ""),
+            **(
+                {k: a.get(k) for k in ("generator_status", "generator_detail", "extractive_text")}
+                if a.get("generator_status", "off") != "off"
+                else {}
+            ),
             "direct": a.get("direct"),
             "rule": a.get("rule"),
             "answerable": a.get("answerable"),
@@ -85,20 +91,46 @@ class SystemRun:
     def metrics(self) -> dict[str, Any]:
         scores = [r.score for r in self.results]
         lat = [r.latency_ms for r in self.results]
-        return {
+        out = {
             "overall": aggregate(scores, lat),
             # `rule:<name>` rows: accuracy per routing rule (Answer.rule), beside the dataset's own tags
             "by_tag": by_tag(scores, lat, [[*r.item.tags, *r.rule_tags] for r in self.results]),
         }
+        if any(r.answer.get("generator_status", "off") != "off" for r in self.results):
+            out["generator"] = generator_stats([r.answer for r in self.results])
+        return out
 
 
-def assistant_ask(assistant: Any) -> AskFn:
-    """Wrap ``Assistant.ask``: an input the assistant rejects (InputError) is scored as a refusal."""
+def generator_stats(answers: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """What the generative model did: answers it phrased, what the post-check rejected and why, failures,
+    and the latency it added (``timings_ms.generate``)."""
+    statuses = Counter(str(a.get("generator_status", "off")) for a in answers)
+    rejected_by = Counter(
+        str(a.get("generator_detail") or "").split(":", 1)[0]
+        for a in answers
+        if a.get("generator_status") == "rejected"
+    )
+    attempted = sum(statuses[s] for s in ("used", "rejected", "timeout", "error"))
+    added = sorted(float(a["timings_ms"]["generate"]) for a in answers if "generate" in a.get("timings_ms", {}))
+    return {
+        "statuses": dict(statuses),
+        "attempted": attempted,
+        "rejection_rate": statuses["rejected"] / attempted if attempted else None,
+        "failure_rate": (statuses["timeout"] + statuses["error"]) / attempted if attempted else None,
+        "rejected_by": dict(rejected_by),
+        "added_latency_p50_ms": added[len(added) // 2] if added else None,
+        "added_latency_p95_ms": added[min(len(added) - 1, int(0.95 * len(added)))] if added else None,
+    }
+
+
+def assistant_ask(assistant: Any, generate: bool = False) -> AskFn:
+    """Wrap ``Assistant.ask``: an input the assistant rejects (InputError) is scored as a refusal;
+    ``generate`` sends grounded answers through the configured generative model."""
     from assistant import InputError
 
     def ask(question: str, history: list[dict[str, str]]) -> dict[str, Any]:
         try:
-            answer = assistant.ask(question, history=history or None)
+            answer = assistant.ask(question, history=history or None, generate=generate)
         except InputError as exc:
             return {"text": exc.message_ar, "answerable": False, "route": "invalid", "citations": []}
         return answer.model_dump(mode="json")
@@ -212,6 +244,9 @@ def run_suite(
     lexicon = EntityLexicon.from_assistant(assistant)
     texts = source_texts_of(assistant)
     runs = [run_system("assistant", assistant_ask(assistant), datasets, lexicon, texts, progress=progress)]
+    if getattr(assistant, "generates", False):  # the same questions through the generative model, side by side
+        ask = assistant_ask(assistant, generate=True)
+        runs.append(run_system("generator", ask, datasets, lexicon, texts, progress=progress))
     if baseline:
         chain = build_baseline(assistant.vector_store())
 
@@ -220,7 +255,7 @@ def run_suite(
 
         runs.append(run_system("baseline", base_ask, datasets, lexicon, texts, replay_history=False, progress=progress))
     metrics = {run.name: run.metrics() for run in runs}
-    gate_results = [g.evaluate(metrics["assistant"]) for g in gates]
+    gate_results = [g.evaluate(metrics.get(g.system, {})) for g in gates]
     settings = assistant.settings
     try:
         info = assistant.info()
@@ -235,7 +270,11 @@ def run_suite(
         "assistant_info": info,
         "model_ids": {
             "embedding": getattr(settings, "embedding_model", None),
-            "generator": getattr(settings, "generator_model", None) or getattr(settings, "generator", None),
+            "generator": (
+                f"{settings.generator_model} at {settings.generator_url}"
+                if getattr(assistant, "generates", False)
+                else None
+            ),
         },
         "baseline": {"enabled": baseline, "chain": "Chroma retriever (dense, k=5) | top passage"},
         "datasets": [

@@ -7,6 +7,7 @@ citation precision, list precision/recall and retrieval are measured beside it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -72,6 +73,9 @@ def _ranked_for(retrieved: Sequence[str], wanted: Sequence[str]) -> list[str]:
     return [r.split("#", 1)[0] if r.split("#", 1)[0] in whole else r for r in retrieved]
 
 
+CITATION_MARK = re.compile(r"\[\d{1,3}\]")
+
+
 def score(
     item: EvalItem,
     answer: Mapping[str, Any] | Any,
@@ -84,7 +88,8 @@ def score(
     the cited source holds outside its short quote still counts as supported.
     """
     expect = item.expect
-    text = str(_field(answer, "text", "") or "")
+    # citation markers («[2]», a generated answer's) are not numbers the answer states
+    text = CITATION_MARK.sub(" ", str(_field(answer, "text", "") or ""))
     answer_toks = tokens(text)
     refused = _field(answer, "answerable", True) is False
     citations = list(_field(answer, "citations", []) or [])
