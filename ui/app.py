@@ -257,8 +257,16 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             "route": None,
         }
         yield "", chat_messages([*turns, turn]), turns
+        answer: Answer | None = None
+        streamed = False
         try:
-            answer = assistant.ask(question, history=history_for(turns))
+            for event in assistant.ask_stream(question, history=history_for(turns)):
+                if isinstance(event, Answer):
+                    answer = event
+                else:  # a generative model's text as it arrives; the checked answer replaces it
+                    streamed = True
+                    turn["answer_html"] = render.render_partial(event)
+                    yield "", chat_messages([*turns, turn]), turns
         except AssistantError as exc:  # bad input, or the index unreachable: say so in the chat and carry on
             route = "invalid" if isinstance(exc, InputError) else "error"
             notice = render.render_notice(exc.message_ar, route)
@@ -273,7 +281,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             turns.append(turn)
             yield "", chat_messages(turns), turns
             return
-        if answer.answerable:
+        assert answer is not None
+        if answer.answerable and not streamed:  # extractive: shown a few words at a time all the same
             for prefix in render.stream_chunks(answer.text, STREAM_WORDS)[:-1]:
                 turn["answer_html"] = render.render_partial(prefix)
                 yield "", chat_messages([*turns, turn]), turns

@@ -265,6 +265,10 @@ def render_sources(citations: Sequence[Citation], month_names: Sequence[str] = (
     return f'<div class="sources">{title}{items}</div>'
 
 
+GENERATED_NOTE = "صِيغ هذا الجواب بنموذج توليدي، وتُحقّق من أن كل رقم واسم فيه وارد في المصادر."
+REPLACED_NOTE = "لم يجتز النص المولَّد التحقق من المصادر (أو تأخر)، فعُرض الجواب المستخرج منها مباشرة."
+
+
 def render_answer(answer: Answer, month_names: Sequence[str] = ()) -> str:
     """The full chat message for an answer: its text, then its sources; refusals look different."""
     if answer.route == "invalid":
@@ -281,10 +285,20 @@ def render_answer(answer: Answer, month_names: Sequence[str] = ()) -> str:
             f"{render_sources(answer.citations, month_names)}</div>"
         )
     return (
-        '<div class="answer" dir="rtl">'
+        f'<div class="answer gen-{html.escape(answer.generator_status)}" dir="rtl">'
         f'<div class="answer-text">{text_block(answer.text)}</div>'
-        f"{render_sources(answer.citations, month_names)}</div>"
+        f"{_generator_note(answer)}{render_sources(answer.citations, month_names)}</div>"
     )
+
+
+def _generator_note(answer: Answer) -> str:
+    """Say which text the reader sees when a generative model is configured: its own (checked against
+    the sources), or the extracted one that replaced it."""
+    if answer.generator_status == "used":
+        return f'<div class="generator-note">{GENERATED_NOTE}</div>'
+    if answer.generator_status in {"rejected", "timeout", "error"}:
+        return f'<div class="generator-note replaced">{REPLACED_NOTE}</div>'
+    return ""
 
 
 def render_partial(text: str) -> str:

@@ -6,6 +6,7 @@ does, and is stopped at the end of the session. Screenshots go to ``artifacts/sc
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -68,9 +69,9 @@ def measurements() -> Iterator[dict[str, Any]]:
         (SCREENSHOTS / "timings.json").write_text(json.dumps(numbers, indent=2, ensure_ascii=False) + "\n")
 
 
-@pytest.fixture(scope="session")
-def ui_server(tmp_path_factory: pytest.TempPathFactory, measurements: dict[str, Any]) -> Iterator[UIServer]:
-    data_dir = tmp_path_factory.mktemp("ui-data")
+@contextlib.contextmanager
+def launch_ui(data_dir: Path, **extra_env: str) -> Iterator[UIServer]:
+    """``ui.app.launch`` in a subprocess on a free port (as ``assistant serve`` runs it), stopped on exit."""
     port = free_port()
     env = {
         **os.environ,
@@ -80,6 +81,7 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory, measurements: dict[str, 
         "ASSISTANT_PORT": str(port),
         "ASSISTANT_SHARE": "false",
         "PYTHONUNBUFFERED": "1",
+        **extra_env,
     }
     started = time.perf_counter()
     proc = subprocess.Popen(
@@ -106,15 +108,22 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory, measurements: dict[str, 
     if url is None:
         proc.kill()
         pytest.fail("the chat server did not start:\n" + "\n".join(output[-40:]))
-    server = UIServer(url=url, data_dir=data_dir, ready_seconds=time.perf_counter() - started, output=output)
-    measurements["launch_to_ready_s"] = round(server.ready_seconds, 2)
-    yield server
-    proc.terminate()
     try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
+        yield UIServer(url=url, data_dir=data_dir, ready_seconds=time.perf_counter() - started, output=output)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def ui_server(tmp_path_factory: pytest.TempPathFactory, measurements: dict[str, Any]) -> Iterator[UIServer]:
+    with launch_ui(tmp_path_factory.mktemp("ui-data")) as server:
+        measurements["launch_to_ready_s"] = round(server.ready_seconds, 2)
+        yield server
 
 
 @pytest.fixture(scope="session")
