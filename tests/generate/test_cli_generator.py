@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from assistant import Assistant
 from assistant.settings import Settings
 from tests.conftest import KNOWLEDGE
+from tests.generate.conftest import REAL_KEY, REAL_MODEL, REAL_URL
 from tests.generate.fake_openai import FakeOpenAI
 
 ASSISTANT = str(Path(sys.executable).parent / "assistant")
@@ -93,3 +95,16 @@ def test_eval_reports_both_configurations_side_by_side(data_dir: Path, fake_open
     rows = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {r["system"] for r in rows} == {"assistant", "generator"}
     assert all("generator_status" in r for r in rows if r["system"] == "generator")
+
+
+@pytest.mark.skipif(not REAL_URL, reason="set ASSISTANT_TEST_GENERATOR_URL to run against a real server")
+def test_ask_against_a_real_server(data_dir: Path) -> None:
+    assert REAL_URL
+    flags = ["--generator", "openai", "--generator-url", REAL_URL, "--generator-model", REAL_MODEL]
+    flags += ["--generator-timeout", "120"] + (["--generator-api-key", REAL_KEY] if REAL_KEY else [])
+    done = run("ask", "--json", *flags, QUESTION, data_dir=data_dir)
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["answerable"] and answer["generator_status"] in {"used", "rejected", "timeout", "error"}
+    if answer["generator_status"] == "used":
+        assert answer["extractive_text"] and re.search(r"\[\d+\]", answer["text"])
