@@ -70,14 +70,15 @@ class Phraser:
             yield self._fallback(answer, "error", f"خطأ في الخادم / generator error: {exc}", started)
             return
         text = "".join(parts).strip()
-        verdict = post_check(Generated(text, evidence, answer.text, self.entities, self.numbers), self.checks)
+        checked = Generated(text, evidence, answer.text, self.entities, self.numbers)
+        verdict = post_check(checked, self.checks)
         if not verdict.ok:
             log.info("generated answer rejected by %s: %s", verdict.check, verdict.detail)
             yield self._fallback(answer, "rejected", f"{verdict.check}: {verdict.detail}", started)
             return
         yield answer.model_copy(
             update={
-                "text": numbered(text, [c.source_id for c in answer.citations]),
+                "text": numbered(text, [c.source_id for c in answer.citations], checked.quoted),
                 "extractive_text": answer.text,
                 "generator_status": "used",
                 "timings_ms": {**answer.timings_ms, "generate": _ms(started)},
@@ -102,13 +103,14 @@ class Phraser:
         )
 
 
-def numbered(text: str, source_ids: Sequence[str]) -> str:
-    """«[record-id]» → «[2]», the citation's number as every face lists the sources."""
+def numbered(text: str, source_ids: Sequence[str], quoted: frozenset[str] = frozenset()) -> str:
+    """«[record-id]» → «[2]», the citation's number as every face lists the sources; brackets quoted from
+    the sources stay as they are."""
     order = {sid: i for i, sid in reversed(list(enumerate(source_ids, 1)))}
 
     def one(m: re.Match[str]) -> str:
-        ids = cited_ids(m.group(0))
-        return "".join(f"[{order[i]}]" for i in ids if i in order)
+        ids = [i for i in cited_ids(m.group(0), quoted) if i in order]
+        return "".join(f"[{order[i]}]" for i in ids) if ids else m.group(0)
 
     return CITATION.sub(one, text)
 

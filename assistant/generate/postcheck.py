@@ -31,12 +31,18 @@ _LATIN_WORD = re.compile(r"^[a-z]{2,}$")
 ENTITY_TYPES = frozenset({"country", "region", "city", "person", "agency", "subject", "article", "month"})
 
 
-def cited_ids(text: str) -> list[str]:
-    """Ids in citation brackets, in order of first appearance."""
+def cited_ids(text: str, quoted: frozenset[str] = frozenset()) -> list[str]:
+    """Ids in citation brackets, in order of first appearance; a bracket the sources themselves contain
+    («[ˈʁoːt.ʃɪlt]», «[1]» in a quoted passage) is quoted text, not a citation."""
     ids: list[str] = []
     for m in CITATION.finditer(text):
-        ids += [p for p in _ID_SEPARATORS.split(m.group(1).strip()) if p]
+        if m.group(0) not in quoted:
+            ids += [p for p in _ID_SEPARATORS.split(m.group(1).strip()) if p]
     return list(dict.fromkeys(ids))
+
+
+def brackets_in(texts: Sequence[str]) -> frozenset[str]:
+    return frozenset(m.group(0) for t in texts for m in CITATION.finditer(t))
 
 
 @dataclass
@@ -49,14 +55,16 @@ class Generated:
     entities: PhraseMatcher[object]
     numbers: NumberWords
     cited: list[str] = field(init=False)
+    quoted: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.cited = cited_ids(self.text)
+        self.quoted = brackets_in([self.draft, *(e.text for e in self.evidence)])
+        self.cited = cited_ids(self.text, self.quoted)
 
     @cached_property
     def body(self) -> str:
         """The text without its citation markers (ids hold digits that are not facts)."""
-        return CITATION.sub(" ", self.text)
+        return CITATION.sub(lambda m: m.group(0) if m.group(0) in self.quoted else " ", self.text)
 
     @cached_property
     def support(self) -> str:

@@ -102,3 +102,18 @@ def test_post_check_names_the_first_failing_check() -> None:
     assert post_check(generated("زار المدير قطر في 21 أبريل 2024. [rec-1]"), checks).ok
     verdict = post_check(generated("زار فرنسا في 2023. [rec-9]"), checks)
     assert not verdict.ok and verdict.check == "citations"
+
+
+def test_brackets_the_sources_contain_are_text_not_citations() -> None:
+    ev = [Evidence("wiki#c01", "article", "روتشيلد", "عائلة روتشيلد [ˈʁoːt.ʃɪlt] أسرة مصرفية.")]
+    g = generated("عائلة روتشيلد [ˈʁoːt.ʃɪlt] أسرة مصرفية. [wiki#c01]", ev, draft="عائلة روتشيلد [ˈʁoːt.ʃɪlt].")
+    assert g.cited == ["wiki#c01"]
+    assert post_check(g, default_checks(4000, 0.6)).ok
+
+
+def test_numbering_keeps_quoted_brackets() -> None:
+    from assistant.generate.phraser import numbered
+
+    text = "عائلة [ˈʁoːt.ʃɪlt] [wiki#c01] و[r2، wiki#c01]"
+    out = numbered(text, ["r2", "wiki#c01"], frozenset({"[ˈʁoːt.ʃɪlt]"}))
+    assert out == "عائلة [ˈʁoːt.ʃɪlt] [2] و[1][2]"
