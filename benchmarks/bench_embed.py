@@ -245,8 +245,38 @@ def pipeline_run(data_dir: Path, questions: list[str]) -> dict[str, list[dict]]:
     return out
 
 
+def wait_policy_child(sample: int) -> None:
+    """(child process) passages/s of sentence-transformers at the default batch size, under this process's
+    OMP_WAIT_POLICY (libgomp reads it once, so each policy needs its own process)."""
+    encode = st_encoder()
+    passages, _, _ = arcd_passages()
+    texts = passages[:: max(1, len(passages) // sample)][:sample]
+    encode(texts[:2], False, 16)
+    t = time.perf_counter()
+    encode(texts, False, 16)
+    print(json.dumps({"passages_per_s": len(texts) / (time.perf_counter() - t)}))
+
+
+def wait_policy_ab(sample: int, repeats: int) -> dict[str, list[float]]:
+    """Ingest throughput with OpenMP threads waiting passively (the default now) or spinning (the old way)."""
+    import subprocess
+
+    got: dict[str, list[float]] = {"PASSIVE (new)": [], "ACTIVE (old: libgomp's default)": []}
+    for _ in range(repeats):
+        for policy in got:
+            env = {**os.environ, "OMP_WAIT_POLICY": policy.split()[0]}
+            out = subprocess.run(
+                [sys.executable, __file__, "--wait-policy-child", "--sample", str(sample)],
+                env=env, capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            got[policy].append(json.loads(out.stdout.strip().splitlines()[-1])["passages_per_s"])
+    return got
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--wait-policy-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--skip-wait-policy", action="store_true", help="do not compare OpenMP wait policies")
     parser.add_argument("--sample", type=int, default=64, help="passages per throughput measurement")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batches", default="8,16,32,64")
@@ -254,6 +284,9 @@ def main() -> int:
     parser.add_argument("--onnx", action="store_true", help="also onnxruntime fp32/int8 (needs the onnx package)")
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "bench" / "embed.json")
     args = parser.parse_args()
+    if args.wait_policy_child:
+        wait_policy_child(args.sample)
+        return 0
     batches = [int(b) for b in args.batches.split(",")]
     threads = [int(t) for t in args.threads.split(",")]
     report: dict = {
@@ -295,6 +328,15 @@ def main() -> int:
         report["throughput"].append(
             {"engine": engine, "batch": batch, "threads": n, "median": med, "min": lo, "max": hi}
         )
+
+    if not args.skip_wait_policy:
+        print(
+            f"\nsentence-transformers batch 16, 2 threads, new process each, by OpenMP wait policy ({args.repeats}×):"
+        )
+        report["wait_policy"] = {}
+        for policy, values in wait_policy_ab(args.sample, args.repeats).items():
+            report["wait_policy"][policy] = {"median": statistics.median(values), "runs": values}
+            print(f"  {policy:<34} median {statistics.median(values):6.2f} p/s  runs {[round(v, 2) for v in values]}")
 
     # --- question latency
     core_texts, core_owners, core_q = core_data()
