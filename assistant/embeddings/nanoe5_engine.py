@@ -2,7 +2,7 @@
 
 It loads in ~0.05 s and embeds a question in ~17 ms, where sentence-transformers needs torch (≈ 6–7 s to
 import in a new process). Its vectors are those of the sentence-transformers folder we build from the same
-file (e5_convert dequantises the same 4-bit weights): cosine ≥ 0.9999 on Arabic and English text, diacritics
+file (e5_convert dequantises the same 4-bit weights): cosine ≥ 0.9997 on Arabic and English text, diacritics
 and odd Unicode included (tests/embeddings/test_backends.py, benchmarks/bench_embed.py), so both are the same
 model and share one model id.
 
