@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -427,6 +428,7 @@ def main() -> int:
     report["assistant"]["same_text"], report["assistant"]["same_retrieved_ids"] = same_text, same_ids
     print(f"  identical answers {same_text}/{len(old)}, identical retrieved ids {same_ids}/{len(old)}")
 
+    shutil.rmtree(workdir, ignore_errors=True)  # the ONNX exports (~0.6 GB) and the index
     report["load_average_end"] = os.getloadavg()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
