@@ -38,7 +38,7 @@ from pydantic import ConfigDict
 from assistant.retrieve.filters import value_matches
 from assistant.text import analyze
 
-FORMAT = 1
+FORMAT = 2
 _MASK_CACHE = 64
 
 
@@ -258,9 +258,8 @@ class KeywordIndex:
         keys = self.columns.keys
         codes = np.stack([self.columns.codes(k) for k in keys]) if keys else np.zeros((0, self.n), np.int32)
         np.save(folder / "meta_codes.npy", codes)
-        (folder / "meta_values.json").write_text(
-            json.dumps({k: self.columns.values(k) for k in keys}, ensure_ascii=False), encoding="utf-8"
-        )
+        with (folder / "meta_values.jsonl").open("w", encoding="utf-8") as fh:  # line i: keys[i]'s values
+            fh.writelines(json.dumps(self.columns.values(k), ensure_ascii=False) + "\n" for k in keys)
         meta = {"format": FORMAT, "documents": self.n, "terms": len(terms), "postings": len(self.data), "keys": keys}
         (folder / "index.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
@@ -279,7 +278,7 @@ class KeywordIndex:
             offsets = np.load(folder / "doc_offsets.npy", mmap_mode="r")
             codes = np.load(folder / "meta_codes.npy", mmap_mode="r")
             terms = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
-            values_blob = (folder / "meta_values.json").read_bytes()
+            value_lines = (folder / "meta_values.jsonl").read_bytes().split(b"\n")
             with (folder / "docs.jsonl").open("rb") as fh:
                 size = fh.seek(0, 2)
                 blob: Any = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
@@ -292,20 +291,15 @@ class KeywordIndex:
             "postings": len(data) == len(indices) == int(indptr[-1]) == int(meta["postings"]),
             "terms": len(terms) == len(indptr) - 1 == int(meta["terms"]),
             "documents": len(offsets) == n + 1 and int(offsets[-1]) == len(blob),
-            "metadata": codes.shape == (len(keys), n),
+            "metadata": codes.shape == (len(keys), n) and len(value_lines) == len(keys) + 1,
             "doc ids": not len(indices) or int(np.max(indices)) < n,
         }
         bad = [name for name, ok in checks.items() if not ok]
         if bad:
             raise KeywordIndexError("inconsistent " + ", ".join(bad))
-        parsed: dict[str, list[Any]] = {}
-
-        def values(key: str) -> list[Any]:
-            if not parsed:
-                parsed.update(json.loads(values_blob))
-            return parsed[key]
-
-        columns = Columns(n, {k: (lambda k=k: values(k)) for k in keys}, {k: codes[i] for i, k in enumerate(keys)})
+        # a key's distinct values are parsed when a filter first needs them (source ids, titles: never)
+        loaders = {k: (lambda i=i: json.loads(value_lines[i])) for i, k in enumerate(keys)}
+        columns = Columns(n, loaders, {k: codes[i] for i, k in enumerate(keys)})
         vocab = {t: i for i, t in enumerate(terms)}
         return cls(data, indices, indptr, vocab, DocumentStore(blob=blob, offsets=offsets), columns)
 
