@@ -2,14 +2,14 @@
 start, swapped with the generation, never rebuilt from the knowledge files when it is present.
 
 Where it lives: ``<data_dir>/keywords/<generation>/`` — a folder named after the Chroma generation it was
-built from (``KeywordIndex.save``: memory-mappable numpy arrays, documents as JSON lines, metadata columns,
+built from (``KeywordIndex.save``: numpy arrays, documents as JSON lines, metadata columns,
 plus ``terms.json`` for ``TermTable``). A generation's name is unique (``store.new_generation_name``) and its
 documents never change, so the name alone says which keyword index belongs to which vectors: whoever serves
 generation G reads ``keywords/G``, and the manifest flip that swaps the vectors swaps the keywords too.
 
-Why a file cache and not a third Chroma collection: at 100k chunks the folder opens in milliseconds
-(arrays mapped, documents decoded per hit), where reading the same bytes back out of Chroma documents or
-metadata costs a full fetch and decode at every start (numbers in README, "Scale").
+Why a file cache and not a third Chroma collection: at 100k chunks the folder opens in a fraction of a second
+(arrays and bytes read whole, documents decoded per hit only), where reading the same bytes back out of Chroma
+documents or metadata costs a full fetch and decode at every start (numbers in README, "Scale").
 
 Client–server mode (the server's disk is not the app's): the ingesting host writes the folder in its own
 data folder; any other app instance finds ``keywords/G`` missing the first time it serves G and rebuilds it

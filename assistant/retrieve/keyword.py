@@ -4,7 +4,7 @@ Why not langchain's ``BM25Retriever`` (rank_bm25) any more: it scores every docu
 term (a 5-term query over 100k chunks: 88 ms in ``get_scores`` alone, then a sort of every score) and lives
 only in memory, so it was rebuilt from the knowledge files at every start. bm25s computes each (term,
 document) BM25 weight once, at index time, into a CSC sparse matrix: a query sums a few posting lists with
-numpy, and the index is three plain arrays that are saved with the index generation and memory-mapped at
+numpy, and the index is three plain arrays that are saved with the index generation and read back at
 start (``save``/``load``; ``assistant.index.keywords`` decides where).
 
 Tokens are ``assistant.text.analyze``'s (normalise, drop stopwords, light-stem), handed to bm25s as token
@@ -23,7 +23,6 @@ equal scores keep document order (ingest order), so results are deterministic.
 from __future__ import annotations
 
 import json
-import mmap
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -50,9 +49,8 @@ class KeywordIndexError(Exception):
 
 
 class DocumentStore:
-    """The indexed documents by position. In memory when just built; from disk a JSON-lines file read
-    through one ``mmap`` (opened at load, so a later unlink by an ingest cannot pull it away) and decoded
-    only for the hits of a query: 100k ``Document`` objects are never built at start."""
+    """The indexed documents by position. As built, or — loaded from disk — the JSON-lines bytes and their
+    offsets, decoded only for the hits of a query: 100k ``Document`` objects are never built at start."""
 
     def __init__(self, docs: Sequence[Document] | None = None, *, blob: Any = None, offsets: Any = None) -> None:
         self._docs = list(docs) if docs is not None else None
@@ -265,23 +263,22 @@ class KeywordIndex:
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex:
-        """Open a saved index: arrays memory-mapped, documents mapped and decoded per hit, metadata values
-        parsed per key on first filter. Any inconsistency is ``KeywordIndexError``."""
+        """Open a saved index: arrays and the documents' bytes read whole (nothing keeps the folder open, so an
+        ingest may reclaim it and a read-only mount may go), documents decoded per hit, metadata values parsed
+        per key on first filter. Any inconsistency is ``KeywordIndexError``."""
         try:
             meta = json.loads((folder / "index.json").read_text(encoding="utf-8"))
             if meta.get("format") != FORMAT:
                 raise KeywordIndexError(f"format {meta.get('format')!r}, expected {FORMAT}")
             n = int(meta["documents"])
-            data = np.load(folder / "data.npy", mmap_mode="r")
-            indices = np.load(folder / "indices.npy", mmap_mode="r")
-            indptr = np.load(folder / "indptr.npy", mmap_mode="r")
-            offsets = np.load(folder / "doc_offsets.npy", mmap_mode="r")
-            codes = np.load(folder / "meta_codes.npy", mmap_mode="r")
+            data = np.load(folder / "data.npy")
+            indices = np.load(folder / "indices.npy")
+            indptr = np.load(folder / "indptr.npy")
+            offsets = np.load(folder / "doc_offsets.npy")
+            codes = np.load(folder / "meta_codes.npy")
             terms = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
             value_lines = (folder / "meta_values.jsonl").read_bytes().split(b"\n")
-            with (folder / "docs.jsonl").open("rb") as fh:
-                size = fh.seek(0, 2)
-                blob: Any = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+            blob = (folder / "docs.jsonl").read_bytes()
         except KeywordIndexError:
             raise
         except Exception as exc:  # missing file, truncated array, bad JSON: all "rebuild it"
