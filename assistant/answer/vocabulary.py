@@ -59,13 +59,18 @@ class TermTable:
 
     @classmethod
     def count(cls, texts: Iterable[str]) -> TermTable:
+        return cls.from_analysed((analyze(t), tokenize(t)) for t in texts)
+
+    @classmethod
+    def from_analysed(cls, texts: Iterable[tuple[Iterable[str], Iterable[str]]]) -> TermTable:
+        """Count from each text's (stems, words) when the caller has analysed the texts already."""
         df: Counter[str] = Counter()
         words: set[str] = set()
         n = 0
-        for t in texts:
+        for stems, tokens in texts:
             n += 1
-            df.update(set(analyze(t)))
-            words.update(tokenize(t))
+            df.update(set(stems))
+            words.update(tokens)
         return cls(n, dict(df), frozenset(words))
 
     def to_json(self) -> dict[str, object]:

@@ -41,6 +41,7 @@ from assistant.answer.vocabulary import TermTable
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.retrieve.keyword import KeywordIndex, KeywordIndexError
 from assistant.settings import Settings
+from assistant.text import analyze
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
@@ -70,10 +71,16 @@ def folder(settings: Settings, generation: str) -> Path:
 
 
 def build(kb: KnowledgeBase, docs: Sequence[Document]) -> Keywords:
-    """Index ``docs`` (the generation's documents, in their Chroma order) and count the vocabulary."""
-    from assistant.pipeline import vocabulary_terms
+    """Index ``docs`` (the generation's documents, in their Chroma order) and count the vocabulary — the same
+    counts as ``pipeline.vocabulary_terms``, each passage tokenised once for both (analysis is most of the cost)."""
+    from assistant.text import is_stopword, light_stem, stopwords, tokenize
 
-    return Keywords(KeywordIndex.build(docs), vocabulary_terms(kb, list(docs)))
+    words = stopwords()
+    tokens = [tokenize(d.page_content) for d in docs]
+    stems = [[light_stem(t) for t in toks if not is_stopword(t, words)] for toks in tokens]
+    extra = [a.body for a in kb.articles] + [a.meta.title for a in kb.articles]
+    analysed = [*zip(stems, tokens, strict=True), *((analyze(t), tokenize(t)) for t in extra)]
+    return Keywords(KeywordIndex.build(docs, stems), TermTable.from_analysed(analysed))
 
 
 def write(settings: Settings, generation: str, keywords: Keywords) -> Path:
