@@ -159,7 +159,9 @@ class Assistant:
             rrf_k=s.rrf_k,
         )
         sentences = ChromaSentences(self._open_sentences, store.where(s))
-        self._pipeline = build_pipeline(s, kb, retriever, sentences, self.embeddings.embed_query, found.terms)
+        self._pipeline = build_pipeline(
+            s, kb, retriever, sentences, self.embeddings.embed_query, found.terms, found.places
+        )
 
     def _keywords(self) -> keywords.Keywords:
         """The served generation's keyword index and vocabulary counts, as stored at ingest (rebuilt from the

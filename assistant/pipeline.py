@@ -11,7 +11,7 @@ unchanged, so no generative model is ever needed.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -354,12 +354,14 @@ def build_pipeline(
     sentences: SentenceVectors,
     embed_query: QueryEmbedder,
     terms: TermTable | list[Document],
+    places_spoken_of: Iterable[tuple[str, str]] | None = None,
 ) -> Pipeline:
     """Wire the engines for one knowledge base (tests wire a keyword-only retriever the same way).
 
     ``terms``: the vocabulary's counts, stored with the index generation; or the documents to count them
-    from (``vocabulary_terms``), for a base that has no stored index."""
-    lexicon = Lexicon(kb, load_question_words(settings.knowledge_dir))
+    from (``vocabulary_terms``), for a base that has no stored index. ``places_spoken_of``: the lexicon's,
+    stored with the generation too (else found in the articles' text)."""
+    lexicon = Lexicon(kb, load_question_words(settings.knowledge_dir), places_spoken_of)
     table = terms if isinstance(terms, TermTable) else vocabulary_terms(kb, terms)
     vocab = Vocabulary(table, extra_terms=lexicon.known_stems)
     engines: dict[tuple[str, ...], RecordsEngine] = {}

@@ -2,10 +2,11 @@
 start, swapped with the generation, never rebuilt from the knowledge files when it is present.
 
 Where it lives: ``<data_dir>/keywords/<generation>/`` — a folder named after the Chroma generation it was
-built from (``KeywordIndex.save``: numpy arrays, documents as JSON lines, metadata columns,
-plus ``terms.json`` for ``TermTable``). A generation's name is unique (``store.new_generation_name``) and its
-documents never change, so the name alone says which keyword index belongs to which vectors: whoever serves
-generation G reads ``keywords/G``, and the manifest flip that swaps the vectors swaps the keywords too.
+built from (``KeywordIndex.save``: numpy arrays, documents as JSON lines, metadata columns; ``terms.json``
+for ``TermTable``; ``places.json`` for the lexicon's places). A generation's name is unique
+(``store.new_generation_name``) and its documents never change, so the name alone says which keyword index
+belongs to which vectors: whoever serves generation G reads ``keywords/G``, and the manifest flip that swaps
+the vectors swaps the keywords too.
 
 Why a file cache and not a third Chroma collection: at 100k chunks the folder opens in a fraction of a second
 (arrays and bytes read whole, documents decoded per hit only), where reading the same bytes back out of Chroma
@@ -50,15 +51,18 @@ log = logging.getLogger(__name__)
 
 FOLDER = "keywords"
 TERMS_FILE = "terms.json"
+PLACES_FILE = "places.json"
 _PAGE = 5000
 
 
 @dataclass
 class Keywords:
-    """A generation's keyword index and vocabulary counts; ``rebuilt`` says they had to be rebuilt."""
+    """A generation's keyword index, vocabulary counts and the places its texts speak of (the lexicon's
+    ``places_spoken_of``); ``rebuilt`` says they had to be rebuilt."""
 
     index: KeywordIndex
     terms: TermTable
+    places: list[tuple[str, str]]
     rebuilt: bool = False
 
 
@@ -80,7 +84,15 @@ def build(kb: KnowledgeBase, docs: Sequence[Document]) -> Keywords:
     stems = [[light_stem(t) for t in toks if not is_stopword(t, words)] for toks in tokens]
     extra = [a.body for a in kb.articles] + [a.meta.title for a in kb.articles]
     analysed = [*zip(stems, tokens, strict=True), *((analyze(t), tokenize(t)) for t in extra)]
-    return Keywords(KeywordIndex.build(docs, stems), TermTable.from_analysed(analysed))
+    return Keywords(KeywordIndex.build(docs, stems), TermTable.from_analysed(analysed), places_spoken_of(kb))
+
+
+def places_spoken_of(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """The lexicon's places the base mentions: a search of all article text per place name, done once here."""
+    from assistant.understand.lexicon import Lexicon, QuestionWords
+
+    words = QuestionWords.model_construct()  # place names come from the knowledge base, not question words
+    return sorted(Lexicon(kb, words).places_spoken_of)
 
 
 def write(settings: Settings, generation: str, keywords: Keywords) -> Path:
@@ -90,6 +102,7 @@ def write(settings: Settings, generation: str, keywords: Keywords) -> Path:
     try:
         keywords.index.save(tmp)
         (tmp / TERMS_FILE).write_text(json.dumps(keywords.terms.to_json(), ensure_ascii=False), encoding="utf-8")
+        (tmp / PLACES_FILE).write_text(json.dumps(keywords.places, ensure_ascii=False), encoding="utf-8")
         if final.exists():  # a damaged copy being replaced
             shutil.rmtree(final, ignore_errors=True)
         tmp.rename(final)
@@ -109,9 +122,10 @@ def read(settings: Settings, generation: str, documents: int | None = None) -> K
         raise KeywordIndexError(f"{index.n} documents, the generation has {documents}")
     try:
         terms = TermTable.from_json(json.loads((path / TERMS_FILE).read_text(encoding="utf-8")))
+        places = [(str(t), str(v)) for t, v in json.loads((path / PLACES_FILE).read_text(encoding="utf-8"))]
     except Exception as exc:
-        raise KeywordIndexError(f"{TERMS_FILE}: {type(exc).__name__}: {exc}") from exc
-    return Keywords(index, terms)
+        raise KeywordIndexError(f"{type(exc).__name__}: {exc}") from exc
+    return Keywords(index, terms, places)
 
 
 def generation_documents(collection: Collection) -> Iterator[Document]:
