@@ -286,12 +286,13 @@ def load_breakdown(settings: Any, variant: str, bot: Any) -> dict[str, float]:
     if variant == "old":
         docs = build_documents(kb)
         BM25Retriever.from_documents(docs, preprocess_func=analyze, k=settings.candidate_k)
-        terms = vocabulary_terms(kb, docs)
+        terms, places = vocabulary_terms(kb, docs), None  # the lexicon searched the article text at load
     else:
-        terms = keywords.read(settings, manifest.collection).terms
+        stored = keywords.read(settings, manifest.collection)
+        terms, places = stored.terms, stored.places
     out["keywords+vocabulary"] = time.perf_counter() - t
     t = time.perf_counter()
-    build_pipeline(settings, kb, bot._pipeline.retriever, None, bot.embeddings.embed_query, terms)
+    build_pipeline(settings, kb, bot._pipeline.retriever, None, bot.embeddings.embed_query, terms, places)
     out["pipeline"] = time.perf_counter() - t
     return {k: round(v, 3) for k, v in out.items()}
 
