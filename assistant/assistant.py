@@ -13,7 +13,7 @@ from assistant.answer.articles import ChromaSentences
 from assistant.answer.examples import examples as example_questions
 from assistant.answer.examples import title as kb_title
 from assistant.errors import AssistantError, IndexDamagedError, InternalError, KnowledgeError, RequestTimeoutError
-from assistant.index import store
+from assistant.index import keywords, store
 from assistant.index.documents import build_documents
 from assistant.index.ingest import IngestReport, ingest
 from assistant.knowledge.loader import KnowledgeBase, load_knowledge, load_knowledge_from_files, read_knowledge_files
@@ -21,7 +21,8 @@ from assistant.knowledge.schema import Article, ClaimsFile, EventRecord, RecordC
 from assistant.models import Answer
 from assistant.offline import enable_offline_mode
 from assistant.pipeline import Pipeline, build_pipeline
-from assistant.retrieve.hybrid import HybridRetriever, build_bm25
+from assistant.retrieve.hybrid import HybridRetriever
+from assistant.retrieve.keyword import KeywordRetriever
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -151,20 +152,38 @@ class Assistant:
 
     def _build(self) -> None:
         s, kb = self.settings, self.kb
-        docs = build_documents(kb)
+        found = self._keywords()
         retriever = HybridRetriever(
-            bm25=build_bm25(docs, s.candidate_k),
+            bm25=KeywordRetriever(index=found.index, k=s.candidate_k),
             dense=store.LiveVectorStore(self.embeddings, self._open_dense, store.where(s)),
             k=s.top_k,
             candidate_k=s.candidate_k,
             rrf_k=s.rrf_k,
         )
         sentences = ChromaSentences(self._open_sentences, store.where(s))
-        self._pipeline = build_pipeline(s, kb, retriever, sentences, self.embeddings.embed_query, docs)
+        self._pipeline = build_pipeline(
+            s, kb, retriever, sentences, self.embeddings.embed_query, found.terms, found.places
+        )
         if s.generator != "none":
             from assistant.generate import build_phraser
 
             self._phraser = build_phraser(s, self._pipeline.lex.entities)  # type: ignore[arg-type]
+
+    def _keywords(self) -> keywords.Keywords:
+        """The served generation's keyword index and vocabulary counts, as stored at ingest (rebuilt from the
+        generation's Chroma documents if missing or damaged). Only a base served from the knowledge folder,
+        without a usable index, counts them from the knowledge files."""
+        generation = self._generation
+        if generation is None or self._unavailable is not None:
+            return keywords.build(self.kb, build_documents(self.kb))
+
+        def open_collection() -> Any:
+            with store.store_errors(store.where(self.settings), lambda: None):
+                return store.connect(self.settings).get_collection(generation, embedding_function=None)
+
+        found = keywords.load(self.settings, generation, self.kb, open_collection)
+        keywords.reclaim_if_idle(self.settings, generation)
+        return found
 
     # --- questions -----------------------------------------------------------------------------------
 

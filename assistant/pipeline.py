@@ -10,7 +10,7 @@ never takes part in these decisions, so none is ever needed.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -28,7 +28,7 @@ from assistant.answer.draft import Draft
 from assistant.answer.examples import examples
 from assistant.answer.records import RecordsEngine
 from assistant.answer.rules import DEFAULT_RULES, Rule
-from assistant.answer.vocabulary import Coverage, Vocabulary
+from assistant.answer.vocabulary import Coverage, TermTable, Vocabulary
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.models import Answer, Intent
 from assistant.settings import Settings
@@ -338,18 +338,30 @@ class Pipeline:
         return self.chain.invoke(Turn(question=question, history=history))
 
 
+def vocabulary_terms(kb: KnowledgeBase, docs: list[Document]) -> TermTable:
+    """The answer vocabulary's counts: every indexed passage, every article body and title."""
+    return TermTable.count(
+        [d.page_content for d in docs] + [a.body for a in kb.articles] + [a.meta.title for a in kb.articles]
+    )
+
+
 def build_pipeline(
     settings: Settings,
     kb: KnowledgeBase,
     retriever: BaseRetriever,
     sentences: SentenceVectors,
     embed_query: QueryEmbedder,
-    docs: list[Document],
+    terms: TermTable | list[Document],
+    places_spoken_of: Iterable[tuple[str, str]] | None = None,
 ) -> Pipeline:
-    """Wire the engines for one knowledge base (tests wire a keyword-only retriever the same way)."""
-    lexicon = Lexicon(kb, load_question_words(settings.knowledge_dir))
-    texts = [d.page_content for d in docs] + [a.body for a in kb.articles] + [a.meta.title for a in kb.articles]
-    vocab = Vocabulary(texts, extra_terms=lexicon.known_stems)
+    """Wire the engines for one knowledge base (tests wire a keyword-only retriever the same way).
+
+    ``terms``: the vocabulary's counts, stored with the index generation; or the documents to count them
+    from (``vocabulary_terms``), for a base that has no stored index. ``places_spoken_of``: the lexicon's,
+    stored with the generation too (else found in the articles' text)."""
+    lexicon = Lexicon(kb, load_question_words(settings.knowledge_dir), places_spoken_of)
+    table = terms if isinstance(terms, TermTable) else vocabulary_terms(kb, terms)
+    vocab = Vocabulary(table, extra_terms=lexicon.known_stems)
     engines: dict[tuple[str, ...], RecordsEngine] = {}
 
     def records_for(collections: Sequence[str]) -> RecordsEngine:

@@ -11,7 +11,7 @@ Chroma read and a few dot products per question.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
@@ -92,6 +92,22 @@ def _dot(a: Sequence[float], b: Sequence[float]) -> float:
     return float(np.dot(np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32)))
 
 
+class _Spans(Mapping[str, tuple[tuple[int, int], ...]]):
+    """Article id → its sentence spans, split when first asked for (``article_sentences`` caches them)."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self._articles = {a.meta.id: a for a in articles}
+
+    def __getitem__(self, key: str) -> tuple[tuple[int, int], ...]:
+        return article_sentences(self._articles[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._articles)
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+
 class ArticleEngine:
     def __init__(
         self,
@@ -109,7 +125,7 @@ class ArticleEngine:
         self.models = models
         self.direct = direct
         self.ignore = lexicon.function_stems  # question words and framing: no content
-        self.spans = {a.meta.id: article_sentences(a) for a in kb.articles}
+        self.spans = _Spans(kb.articles)  # per article on first use: a large base starts without splitting all
         self._terms_cache: dict[tuple[str, int], Terms] = {}
 
     # --- question side ----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cached_property
 
 from assistant.text import analyze, light_stem, strip_clitics, tokenize
@@ -46,21 +47,52 @@ def covered(term: str, have: set[str] | frozenset[str]) -> bool:
     return False
 
 
-class Vocabulary:
-    """Stems of everything the knowledge base says, with idf weights over its passages."""
+@dataclass(frozen=True)
+class TermTable:
+    """What a vocabulary is counted from: the number of texts, each stem's document frequency and every
+    word as written. Counted once at ingest and stored with the index generation (``assistant.index.keywords``),
+    so a start does not re-analyse every passage of a large base."""
 
-    def __init__(self, texts: Iterable[str], extra_terms: Iterable[str] = ()) -> None:
+    n: int
+    df: dict[str, int]
+    words: frozenset[str]
+
+    @classmethod
+    def count(cls, texts: Iterable[str]) -> TermTable:
+        return cls.from_analysed((analyze(t), tokenize(t)) for t in texts)
+
+    @classmethod
+    def from_analysed(cls, texts: Iterable[tuple[Iterable[str], Iterable[str]]]) -> TermTable:
+        """Count from each text's (stems, words) when the caller has analysed the texts already."""
         df: Counter[str] = Counter()
         words: set[str] = set()
         n = 0
-        for t in texts:
+        for stems, tokens in texts:
             n += 1
-            df.update(set(analyze(t)))
-            words.update(tokenize(t))
-        self.n = max(n, 1)
-        self.df = df
-        self.known = set(df) | words | set(extra_terms)
-        self._spellings = sorted(w for w in words if len(w) >= TYPO_MIN_LENGTH)
+            df.update(set(stems))
+            words.update(tokens)
+        return cls(n, dict(df), frozenset(words))
+
+    def to_json(self) -> dict[str, object]:
+        return {"n": self.n, "df": self.df, "words": sorted(self.words)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> TermTable:
+        df, words = data["df"], data["words"]
+        if not isinstance(df, dict) or not isinstance(words, list):
+            raise ValueError("not a term table")
+        return cls(int(data["n"]), {str(k): int(v) for k, v in df.items()}, frozenset(map(str, words)))  # type: ignore[call-overload]
+
+
+class Vocabulary:
+    """Stems of everything the knowledge base says, with idf weights over its passages."""
+
+    def __init__(self, texts: Iterable[str] | TermTable, extra_terms: Iterable[str] = ()) -> None:
+        table = texts if isinstance(texts, TermTable) else TermTable.count(texts)
+        self.n = max(table.n, 1)
+        self.df = table.df
+        self.known = set(table.df) | table.words | set(extra_terms)
+        self._spellings = sorted(w for w in table.words if len(w) >= TYPO_MIN_LENGTH)
 
     def idf(self, term: str) -> float:
         return math.log(1 + (self.n - self.df.get(term, 0) + 0.5) / (self.df.get(term, 0) + 0.5))

@@ -1,8 +1,9 @@
 """Ingest: validate knowledge, embed only what changed, then switch the live index in one step.
 
 One ingest at a time per data folder (``store.ingest_lock``): a second one waits for the first, then finds
-nothing left to do. The generation's knowledge files are stored with it before the manifest flips, and the
-disk space of replaced generations is reclaimed after.
+nothing left to do. The generation's knowledge files and its keyword index (``assistant.index.keywords``)
+are stored with it before the manifest flips, and the disk space of replaced generations (their keyword
+folders too) is reclaimed after.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from langchain_core.documents import Document
 
-from assistant.index import store
+from assistant.index import keywords, store
 from assistant.index.documents import build_documents, build_sentences
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.settings import Settings
@@ -43,7 +44,8 @@ class IngestReport:
     seconds: float = 0.0
     collection: str = ""
     dropped: list[str] = field(default_factory=list)
-    reclaimed: list[str] = field(default_factory=list)  # orphaned segment folders removed from disk
+    reclaimed: list[str] = field(default_factory=list)  # orphaned segment and keyword folders removed from disk
+    keyword_seconds: float = 0.0  # building and storing the generation's keyword index
     rebuilt: bool = False
 
     @property
@@ -191,6 +193,8 @@ def _ingest(
     # same passages but other files (claims, reference data): a new generation all the same, vectors reused
     if same_passages and store.read_snapshot(client, settings, manifest.collection) == kb.files:  # type: ignore[union-attr]
         report.collection = manifest.collection  # type: ignore[union-attr]
+        if not keywords.folder(settings, report.collection).is_dir():  # an index from before keyword folders
+            keywords.write(settings, report.collection, keywords.build(kb, plans[0].docs))
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -212,6 +216,9 @@ def _ingest(
         name + store.SENTENCES_SUFFIX, embedding_function=None, metadata={"hnsw:space": "cosine"}
     )
     _add(sentences, plans[1].docs, vectors[1])
+    t = time.perf_counter()
+    keywords.write(settings, name, keywords.build(kb, plans[0].docs))
+    report.keyword_seconds = time.perf_counter() - t
     store.write_manifest(
         client,
         settings,
@@ -225,6 +232,7 @@ def _ingest(
     )
     report.dropped = store.drop_stale_generations(client, settings, keep=name)
     report.reclaimed = store.remove_orphan_segments(settings, index_dir)
+    report.reclaimed += keywords.reclaim(settings, keep=name)
     report.collection = name
     report.seconds = time.perf_counter() - t0
     return report

@@ -8,48 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_community.retrievers import BM25Retriever
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.vectorstores import VectorStore
 from pydantic import ConfigDict
 
-from assistant.text import analyze
+from assistant.retrieve.filters import matches
+from assistant.retrieve.keyword import KeywordIndex, KeywordRetriever
 
 
-def build_bm25(docs: list[Document], k: int) -> BM25Retriever:
-    return BM25Retriever.from_documents(docs, preprocess_func=analyze, k=k)
+def build_bm25(docs: list[Document], k: int) -> KeywordRetriever:
+    """Keyword search over ``docs`` built in memory (tests, and an index served from the knowledge folder);
+    the served index is built at ingest and loaded with its generation (``assistant.index.keywords``)."""
+    return KeywordRetriever(index=KeywordIndex.build(docs), k=k)
 
 
-def _matches(metadata: dict[str, Any], where: dict[str, Any] | None) -> bool:
-    """The subset of Chroma's `where` syntax that filters need: equality, $in, $gte/$lte, $and, $or."""
-    if not where:
-        return True
-    for key, cond in where.items():
-        if key == "$and":
-            if not all(_matches(metadata, c) for c in cond):
-                return False
-            continue
-        if key == "$or":
-            if not any(_matches(metadata, c) for c in cond):
-                return False
-            continue
-        value = metadata.get(key)
-        if isinstance(cond, dict):
-            for op, arg in cond.items():
-                ok = {
-                    "$eq": lambda v, a: v == a,
-                    "$ne": lambda v, a: v != a,
-                    "$in": lambda v, a: v in a,
-                    "$gte": lambda v, a: v is not None and v >= a,
-                    "$lte": lambda v, a: v is not None and v <= a,
-                }[op](value, arg)
-                if not ok:
-                    return False
-        elif value != cond:
-            return False
-    return True
+_matches = matches  # the name older callers use
 
 
 class HybridRetriever(BaseRetriever):
@@ -57,7 +32,7 @@ class HybridRetriever(BaseRetriever):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    bm25: BM25Retriever
+    bm25: BaseRetriever  # KeywordRetriever; any retriever taking ``filter``/``k`` keywords works
     dense: VectorStore | None  # None: keyword search alone (unit tests of routing; no model loaded)
     k: int = 5
     candidate_k: int = 20
@@ -69,7 +44,8 @@ class HybridRetriever(BaseRetriever):
     ) -> list[Document]:
         where = kwargs.get("filter", self.filter)
         k = int(kwargs.get("k", self.k))
-        sparse = [d for d in self.bm25.invoke(query) if _matches(d.metadata, where)]
+        # filtered inside keyword search (a mask before the top-k), so a small subset keeps its best matches
+        sparse = [d for d in self.bm25.invoke(query, filter=where, k=self.candidate_k) if matches(d.metadata, where)]
         dense_hits = (
             self.dense.similarity_search_with_score(query, k=self.candidate_k, filter=where) if self.dense else []
         )

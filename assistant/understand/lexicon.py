@@ -5,6 +5,7 @@ person or agency, built from the knowledge files (reference data + records), nev
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -76,9 +77,15 @@ def _surnames(name_ar: str, name_latin: str) -> list[str]:
 class Lexicon:
     """Entity and cue-word matchers, compiled once per knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, words: QuestionWords) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, words: QuestionWords, places_spoken_of: Iterable[tuple[str, str]] | None = None
+    ) -> None:
+        """``places_spoken_of``: ``places_spoken_of`` as stored with the index generation, so a start does not
+        search the whole article text for every place name (O(places × text): ~20 s at 10k chunks)."""
         self.kb = kb
         self.words = words
+        if places_spoken_of is not None:
+            self.__dict__["places_spoken_of"] = {(str(t), str(v)) for t, v in places_spoken_of}
         pairs: list[tuple[str, Entity]] = []
         ref = kb.reference
         for c in ref.countries:
@@ -188,7 +195,7 @@ class Lexicon:
         return cues | {t for p, e in self.pairs if self._spoken_of(e) for t in analyze(p)}
 
     @cached_property
-    def _places_spoken_of(self) -> set[tuple[str, str]]:
+    def places_spoken_of(self) -> set[tuple[str, str]]:
         """(type, value) of the countries, cities and regions that the records or the articles mention."""
         text = normalize("\n".join(a.meta.title + "\n" + a.body for a in self.kb.articles))
         found = {("country", r.country.iso) for r in self.kb.records} | {
@@ -203,7 +210,7 @@ class Lexicon:
         return found
 
     def _spoken_of(self, e: Entity) -> bool:
-        return e.type not in PLACES or (e.type, e.value) in self._places_spoken_of
+        return e.type not in PLACES or (e.type, e.value) in self.places_spoken_of
 
     @cached_property
     def name_stems(self) -> set[str]:

@@ -69,3 +69,32 @@ def test_dead_server_gives_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreUnavailableError) as info:
         Assistant.load(settings)
     assert "Chroma" in str(info.value) and "127.0.0.1" in info.value.message_en
+
+
+def test_every_instance_serves_the_same_keyword_index_and_follows_the_swap(
+    chroma_server: int, tmp_path: Path, knowledge_copy: Path
+) -> None:
+    """Two app hosts (two data folders) on one server: the one that did not ingest rebuilds the generation's
+    keyword index from the generation's Chroma documents, keeps it, and follows another host's swap."""
+    from assistant.index import keywords
+    from tests.index.test_keywords import PAWN, WORD, add_word, keyword_ids
+
+    common = {"knowledge_dir": knowledge_copy, "chroma_host": "127.0.0.1", "chroma_port": chroma_server}
+    a_settings = Settings(data_dir=tmp_path / "a", collection="kwshare", **common)
+    b_settings = Settings(data_dir=tmp_path / "b", collection="kwshare", **common)
+    a = Assistant.load(a_settings)
+    first = a._generation
+    assert first and keywords.folder(a_settings, first).is_dir()
+
+    b = Assistant.load(b_settings, ingest_if_missing=False)
+    assert b._generation == first and keywords.folder(b_settings, first).is_dir()  # rebuilt from the server
+    for query in ("التعاون الأمني مع قطر", "كأس العالم 2030", "الإنتربول في ليون"):
+        assert keyword_ids(b, query) == keyword_ids(a, query)
+
+    add_word(knowledge_copy)
+    a.ingest()
+    assert keyword_ids(a, WORD) == [PAWN]
+    assert b.ask("ماذا قال المقال عن كأس العالم 2030؟").answerable  # the dropped generation: b reloads
+    assert b._generation == a._generation != first
+    assert keyword_ids(b, WORD) == [PAWN]
+    assert [p.name for p in keywords.root(b_settings).iterdir()] == [b._generation]  # b's old folder reclaimed
