@@ -85,13 +85,6 @@ class Phraser:
             }
         )
 
-    def phrase(self, question: str, answer: Answer) -> Answer:
-        final = answer
-        for event in self.stream(question, answer):
-            if isinstance(event, Answer):
-                final = event
-        return final
-
     @staticmethod
     def _fallback(answer: Answer, status: GeneratorStatus, detail: str, started: float) -> Answer:
         return answer.model_copy(
