@@ -28,7 +28,7 @@ from assistant.answer.draft import Draft
 from assistant.answer.examples import examples
 from assistant.answer.records import RecordsEngine
 from assistant.answer.rules import DEFAULT_RULES, Rule
-from assistant.answer.vocabulary import Coverage, TermTable, Vocabulary
+from assistant.answer.vocabulary import Coverage, TermTable, Vocabulary, vocabulary_terms
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.models import Answer, Intent
 from assistant.settings import Settings
@@ -336,13 +336,6 @@ class Pipeline:
 
     def run(self, question: str, history: list[str], **_: Any) -> Answer:
         return self.chain.invoke(Turn(question=question, history=history))
-
-
-def vocabulary_terms(kb: KnowledgeBase, docs: list[Document]) -> TermTable:
-    """The answer vocabulary's counts: every indexed passage, every article body and title."""
-    return TermTable.count(
-        [d.page_content for d in docs] + [a.body for a in kb.articles] + [a.meta.title for a in kb.articles]
-    )
 
 
 def build_pipeline(

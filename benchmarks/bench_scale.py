@@ -267,10 +267,11 @@ def load_breakdown(settings: Any, variant: str, bot: Any) -> dict[str, float]:
     """Where a load's time goes, step by step, repeated after the timed load (so caches are warm)."""
     from langchain_community.retrievers import BM25Retriever
 
+    from assistant.answer.vocabulary import vocabulary_terms
     from assistant.index import keywords, store
     from assistant.index.documents import build_documents
     from assistant.knowledge.loader import load_knowledge_from_files
-    from assistant.pipeline import build_pipeline, vocabulary_terms
+    from assistant.pipeline import build_pipeline
     from assistant.text import analyze
 
     out: dict[str, float] = {}

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from assistant.text import analyze, light_stem, strip_clitics, tokenize
+
+if TYPE_CHECKING:
+    from langchain_core.documents import Document
+
+    from assistant.knowledge.loader import KnowledgeBase
 
 TYPO_MIN_LENGTH = 5  # «سكان» (4) is one letter from «مكان»: too close to call a typo
 PRONOUN_SUFFIXES = ("ها", "هم", "هما", "هن", "ه", "كم", "نا", "وا", "ا")  # «ا»: tanwin fath (شريكاً)
@@ -82,6 +88,19 @@ class TermTable:
         if not isinstance(df, dict) or not isinstance(words, list):
             raise ValueError("not a term table")
         return cls(int(data["n"]), {str(k): int(v) for k, v in df.items()}, frozenset(map(str, words)))  # type: ignore[call-overload]
+
+
+def vocabulary_terms(
+    kb: KnowledgeBase,
+    docs: Sequence[Document],
+    analysed: Sequence[tuple[list[str], list[str]]] | None = None,
+) -> TermTable:
+    """The answer vocabulary's counts: every indexed passage, every article body and title. ``analysed``: the
+    passages' (stems, words), when the caller has them (ingest tokenises each passage once for the keyword
+    index and these counts)."""
+    passages = analysed if analysed is not None else [(analyze(d.page_content), tokenize(d.page_content)) for d in docs]
+    extra = [a.body for a in kb.articles] + [a.meta.title for a in kb.articles]
+    return TermTable.from_analysed([*passages, *((analyze(t), tokenize(t)) for t in extra)])
 
 
 class Vocabulary:

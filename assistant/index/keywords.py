@@ -38,11 +38,11 @@ from typing import TYPE_CHECKING
 
 from langchain_core.documents import Document
 
-from assistant.answer.vocabulary import TermTable
+from assistant.answer.vocabulary import TermTable, vocabulary_terms
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.retrieve.keyword import KeywordIndex, KeywordIndexError
 from assistant.settings import Settings
-from assistant.text import analyze
+from assistant.text import analyze_tokens, tokenize
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
@@ -75,16 +75,12 @@ def folder(settings: Settings, generation: str) -> Path:
 
 
 def build(kb: KnowledgeBase, docs: Sequence[Document]) -> Keywords:
-    """Index ``docs`` (the generation's documents, in their Chroma order) and count the vocabulary — the same
-    counts as ``pipeline.vocabulary_terms``, each passage tokenised once for both (analysis is most of the cost)."""
-    from assistant.text import is_stopword, light_stem, stopwords, tokenize
-
-    words = stopwords()
+    """Index ``docs`` (the generation's documents, in their Chroma order) and count the vocabulary
+    (``vocabulary_terms``), each passage tokenised once for both (analysis is most of the cost)."""
     tokens = [tokenize(d.page_content) for d in docs]
-    stems = [[light_stem(t) for t in toks if not is_stopword(t, words)] for toks in tokens]
-    extra = [a.body for a in kb.articles] + [a.meta.title for a in kb.articles]
-    analysed = [*zip(stems, tokens, strict=True), *((analyze(t), tokenize(t)) for t in extra)]
-    return Keywords(KeywordIndex.build(docs, stems), TermTable.from_analysed(analysed), places_spoken_of(kb))
+    stems = [analyze_tokens(t) for t in tokens]
+    terms = vocabulary_terms(kb, docs, list(zip(stems, tokens, strict=True)))
+    return Keywords(KeywordIndex.build(docs, stems), terms, places_spoken_of(kb))
 
 
 def places_spoken_of(kb: KnowledgeBase) -> list[tuple[str, str]]:

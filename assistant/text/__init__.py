@@ -4,6 +4,7 @@ from assistant.text.fuzzy import Match, PhraseMatcher
 from assistant.text.normalize import fold_char, normalize, normalize_keep_offsets
 from assistant.text.tokenize import (
     analyze,
+    analyze_tokens,
     is_stopword,
     light_stem,
     split_sentences,
@@ -17,6 +18,7 @@ __all__ = [
     "Match",
     "PhraseMatcher",
     "analyze",
+    "analyze_tokens",
     "fold_char",
     "is_stopword",
     "light_stem",

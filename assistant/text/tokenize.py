@@ -17,6 +17,7 @@ from assistant.text.normalize import fold_char, normalize, normalize_keep_offset
 __all__ = [
     "KNOWLEDGE_DIR",
     "analyze",
+    "analyze_tokens",
     "is_stopword",
     "light_stem",
     "split_sentences",
@@ -153,8 +154,13 @@ def is_stopword(token: str, words: frozenset[str]) -> bool:
 
 def analyze(text: str, knowledge_dir: Path | str | None = None) -> list[str]:
     """BM25 analyser: tokenize → drop stopwords → light_stem."""
+    return analyze_tokens(tokenize(text), knowledge_dir)
+
+
+def analyze_tokens(tokens: list[str], knowledge_dir: Path | str | None = None) -> list[str]:
+    """``analyze`` of text already tokenised (a caller that needs the tokens too tokenises once)."""
     words = stopwords(knowledge_dir)
-    return [light_stem(t) for t in tokenize(text) if not is_stopword(t, words)]
+    return [light_stem(t) for t in tokens if not is_stopword(t, words)]
 
 
 # --- sentences ------------------------------------------------------------------------------------

@@ -71,6 +71,7 @@ def test_load_reads_the_stored_index_and_never_rebuilds_from_the_knowledge_files
     monkeypatch.setattr("assistant.assistant.build_documents", forbidden)
     monkeypatch.setattr(keywords, "build", forbidden)
     monkeypatch.setattr("assistant.pipeline.vocabulary_terms", forbidden)
+    monkeypatch.setattr("assistant.answer.vocabulary.vocabulary_terms", forbidden)
     bot = Assistant.load(private)
     assert keyword_ids(bot, WORD) == [PAWN]
     assert bot.ask("متى زار حموشي قطر؟").answerable
@@ -109,8 +110,8 @@ def test_a_missing_or_damaged_keyword_folder_is_rebuilt_from_the_generation(
 
 
 def test_the_stored_vocabulary_is_the_one_counted_from_the_documents(private: Settings) -> None:
+    from assistant.answer.vocabulary import vocabulary_terms
     from assistant.index.documents import build_documents
-    from assistant.pipeline import vocabulary_terms
 
     bot = Assistant.load(private)
     kb = load_knowledge(private.knowledge_dir)
