@@ -24,7 +24,7 @@ from tqdm import tqdm
 from evals.baseline import build_baseline, doc_source_id
 from evals.gates import Gate, GateResult
 from evals.lexicon import EntityLexicon
-from evals.metrics import aggregate, by_tag
+from evals.metrics import aggregate, by_tag, percentile
 from evals.schema import Dataset, EvalItem
 from evals.scorer import ItemScore, score
 
@@ -111,15 +111,15 @@ def generator_stats(answers: Sequence[dict[str, Any]]) -> dict[str, Any]:
         if a.get("generator_status") == "rejected"
     )
     attempted = sum(statuses[s] for s in ("used", "rejected", "timeout", "error"))
-    added = sorted(float(a["timings_ms"]["generate"]) for a in answers if "generate" in a.get("timings_ms", {}))
+    added = [float(a["timings_ms"]["generate"]) for a in answers if "generate" in a.get("timings_ms", {})]
     return {
         "statuses": dict(statuses),
         "attempted": attempted,
         "rejection_rate": statuses["rejected"] / attempted if attempted else None,
         "failure_rate": (statuses["timeout"] + statuses["error"]) / attempted if attempted else None,
         "rejected_by": dict(rejected_by),
-        "added_latency_p50_ms": added[len(added) // 2] if added else None,
-        "added_latency_p95_ms": added[min(len(added) - 1, int(0.95 * len(added)))] if added else None,
+        "added_latency_p50_ms": percentile(added, 50),
+        "added_latency_p95_ms": percentile(added, 95),
     }
 
 
