@@ -193,6 +193,7 @@ def _ingest(
     # same passages but other files (claims, reference data): a new generation all the same, vectors reused
     if same_passages and store.read_snapshot(client, settings, manifest.collection) == kb.files:  # type: ignore[union-attr]
         report.collection = manifest.collection  # type: ignore[union-attr]
+        store.move_snapshot_beside(client, report.collection, kb.files)  # an index from before files collections
         if not keywords.folder(settings, report.collection).is_dir():  # an index from before keyword folders
             keywords.write(settings, report.collection, keywords.build(kb, plans[0].docs))
         report.seconds = time.perf_counter() - t0

@@ -5,11 +5,13 @@ the live one and flips the manifest last, so a failed or killed ingest never lea
 serving (the manifest upsert is the single atomic step).
 
 Each generation carries a *snapshot* of the knowledge files it was built from (relative path → text, as
-JSON in the collection's metadata). It lives in Chroma rather than in the data folder so that it travels with
-the index in client–server mode too, and it goes when its generation is dropped; ``Assistant.load`` builds
-records, claims and articles from it, so everything served comes from one generation. (A document in the
-manifest collection was tried first: Chroma keeps every upsert of it in its write-ahead queue and full-text
-index, and the sqlite file grew by ~600 KB per ingest.)
+JSON in the metadata of an empty companion collection, ``<generation>-files``). It lives in Chroma rather than
+in the data folder so that it travels with the index in client–server mode too, and it goes when its
+generation is dropped; ``Assistant.load`` builds records, claims and articles from it, so everything served
+comes from one generation. (A document in the manifest collection was tried first: Chroma keeps every upsert
+of it in its write-ahead queue and full-text index, and the sqlite file grew by ~600 KB per ingest. The
+generation's own metadata was tried next: Chroma reads a collection's metadata at every query, ≈ 4.5 ms per
+MB, so at 10k chunks (a 7 MB snapshot) every dense search cost 55 ms instead of 2.5.)
 
 One writer at a time: ``ingest_lock`` is a file lock in the data folder (same-host writers; in server mode
 ingests from several hosts are not serialised). Embedded-store disk space is reclaimed after each ingest:
@@ -53,6 +55,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST_ID = "active"
 SENTENCES_SUFFIX = "-sentences"  # the generation's article-sentence collection
+FILES_SUFFIX = "-files"  # the generation's knowledge snapshot, in the metadata of an empty collection
 SNAPSHOT_KEY = "knowledge_files"
 SQLITE = "chroma.sqlite3"
 REBUILD_SUFFIX = ".rebuild"
@@ -126,7 +129,8 @@ def connect(settings: Settings, path: Path | None = None) -> chromadb.ClientAPI:
             return client
         folder = _embedded_path(settings, path)
         client = chromadb.PersistentClient(path=str(folder), settings=chroma_settings)
-        client.list_collections()  # a damaged sqlite file fails here rather than in the middle of a question
+        client.count_collections()  # a damaged sqlite file fails here, not mid-question (listing would read
+        # every collection's metadata, the knowledge snapshots included)
         return client
     except Exception as exc:  # chroma raises several unrelated types for "cannot reach"
         detail = f"{type(exc).__name__}: {exc}"
@@ -204,7 +208,7 @@ def drop_stale_generations(client: chromadb.ClientAPI, settings: Settings, keep:
     dropped = []
     for col in client.list_collections():
         name = col if isinstance(col, str) else col.name
-        if name.startswith(prefix) and name not in {keep, keep + SENTENCES_SUFFIX}:
+        if name.startswith(prefix) and name not in {keep, keep + SENTENCES_SUFFIX, keep + FILES_SUFFIX}:
             client.delete_collection(name)
             dropped.append(name)
     return dropped
@@ -214,26 +218,41 @@ def drop_stale_generations(client: chromadb.ClientAPI, settings: Settings, keep:
 
 
 def create_generation(client: chromadb.ClientAPI, settings: Settings, files: dict[str, str]) -> Collection:
-    """A new, empty generation collection carrying its knowledge files in its metadata (immutable: changed
-    files make a new generation, whose vectors are reused)."""
+    """A new, empty generation collection, its knowledge files beside it in ``<name>-files`` (immutable:
+    changed files make a new generation, whose vectors are reused). The files collection is made first, so
+    a crash between the two leaves only debris that the next ingest drops."""
+    name = new_generation_name(settings)
     snapshot = json.dumps({"version": 1, "files": files}, ensure_ascii=False)
-    return client.create_collection(
-        new_generation_name(settings),
-        embedding_function=None,
-        metadata={"hnsw:space": "cosine", SNAPSHOT_KEY: snapshot},
-    )
+    client.create_collection(name + FILES_SUFFIX, embedding_function=None, metadata={SNAPSHOT_KEY: snapshot})
+    return client.create_collection(name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+
+
+def move_snapshot_beside(client: chromadb.ClientAPI, generation: str, files: dict[str, str]) -> bool:
+    """An index built before the files collection: put its snapshot beside it, then empty the generation's
+    own copy (its queries stop paying for it). Readers find the snapshot at every moment. True if moved."""
+    with contextlib.suppress(Exception):  # not found: an older index
+        client.get_collection(generation + FILES_SUFFIX, embedding_function=None)
+        return False
+    snapshot = json.dumps({"version": 1, "files": files}, ensure_ascii=False)
+    client.create_collection(generation + FILES_SUFFIX, embedding_function=None, metadata={SNAPSHOT_KEY: snapshot})
+    client.get_collection(generation, embedding_function=None).modify(metadata={SNAPSHOT_KEY: ""})
+    return True
 
 
 def read_snapshot(client: chromadb.ClientAPI, settings: Settings, generation: str) -> dict[str, str] | None:
-    """The knowledge files of ``generation``, or None for an index built before snapshots existed."""
-    try:
-        metadata = client.get_collection(generation, embedding_function=None).metadata or {}
-    except Exception:
-        return None
-    raw = metadata.get(SNAPSHOT_KEY)
-    data = json.loads(raw) if isinstance(raw, str) else None
-    files = data.get("files") if isinstance(data, dict) else None
-    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else None
+    """The knowledge files of ``generation`` (from its files collection, or from its own metadata in an
+    index built before there was one), or None for an index built before snapshots existed."""
+    for name in (generation + FILES_SUFFIX, generation):
+        try:
+            metadata = client.get_collection(name, embedding_function=None).metadata or {}
+        except Exception:
+            continue
+        raw = metadata.get(SNAPSHOT_KEY)
+        data = json.loads(raw) if isinstance(raw, str) and raw else None
+        files = data.get("files") if isinstance(data, dict) else None
+        if isinstance(files, dict):
+            return {str(k): str(v) for k, v in files.items()}
+    return None
 
 
 # --- one writer at a time -----------------------------------------------------------------------------

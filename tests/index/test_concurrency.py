@@ -46,8 +46,9 @@ def test_three_concurrent_ingests_one_writer_at_a_time(tmp_path: Path, knowledge
     client = store.connect(settings)
     names = [c if isinstance(c, str) else c.name for c in client.list_collections()]
     generations = [n for n in names if n.startswith(f"{settings.collection}-g")]
-    assert len([n for n in generations if not n.endswith(store.SENTENCES_SUFFIX)]) == 1  # one generation,
-    assert len(generations) == 2  # with its sentence collection
+    companions = (store.SENTENCES_SUFFIX, store.FILES_SUFFIX)
+    assert len([n for n in generations if not n.endswith(companions)]) == 1  # one generation,
+    assert len(generations) == 3  # with its sentence and files collections
 
 
 def test_a_second_ingest_that_cannot_wait_says_one_is_running(tmp_path: Path, knowledge_copy: Path) -> None:

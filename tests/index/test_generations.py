@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -80,6 +81,38 @@ def test_a_killed_ingest_changes_nothing_that_is_served(private: Settings) -> No
     assert bot.info()["stale"] is True  # the folder has moved on; what is served has not
     bot.ingest()
     assert "25" in bot.ask(QATAR).text and bot.info()["stale"] is False
+
+
+def test_the_snapshot_sits_beside_the_generation_not_in_its_metadata(private: Settings) -> None:
+    """Chroma reads a collection's metadata at every query: a snapshot there made each dense search pay for
+    the whole knowledge base's text (55 ms at 10k chunks)."""
+    kb = load_knowledge(private.knowledge_dir)
+    report = Assistant(private, kb).ingest()
+    client = store.connect(private)
+    assert store.SNAPSHOT_KEY not in (client.get_collection(report.collection).metadata or {})
+    assert store.read_snapshot(client, private, report.collection) == kb.files
+
+
+def test_an_index_with_the_snapshot_in_the_generation_itself_still_serves(private: Settings) -> None:
+    """Indexes built before the files collection kept the snapshot in the generation's own metadata."""
+    report = Assistant(private, load_knowledge(private.knowledge_dir)).ingest()
+    client = store.connect(private)
+    files = store.read_snapshot(client, private, report.collection)
+    client.delete_collection(report.collection + store.FILES_SUFFIX)
+    snapshot = json.dumps({"version": 1, "files": files}, ensure_ascii=False)
+    client.get_collection(report.collection).modify(metadata={store.SNAPSHOT_KEY: snapshot})
+    store.forget_clients()
+    served = private.knowledge_dir.parent / "served"
+    shutil.copytree(private.knowledge_dir, served)
+    edit_records(private.knowledge_dir, move_doha(25))  # what is served comes from the snapshot, not the folder
+    answer = Assistant.load(private, ingest_if_missing=False).ask(QATAR)
+    assert answer.answerable and "21" in answer.text and "25" not in answer.text
+    # an ingest of the same files moves the snapshot beside the generation, which it keeps
+    again = Assistant(private.overridden(knowledge_dir=served), load_knowledge(served)).ingest()
+    assert again.collection == report.collection and again.embedded == 0
+    client = store.connect(private)
+    assert client.get_collection(report.collection).metadata == {store.SNAPSHOT_KEY: ""}
+    assert store.read_snapshot(client, private, report.collection) == files
 
 
 def test_disk_use_stays_flat_over_changed_ingests(private: Settings) -> None:

@@ -57,7 +57,7 @@ def test_ingest_is_idempotent_and_incremental(private: Settings) -> None:
     # the superseded generation is gone: one live generation (its documents and its sentences), one manifest
     names = {c if isinstance(c, str) else c.name for c in store.connect(private).list_collections()}
     generations = [x for x in names if x.startswith(f"{private.collection}-g")]
-    assert sorted(generations) == sorted([third.collection, third.collection + store.SENTENCES_SUFFIX])
+    assert sorted(generations) == sorted(third.collection + s for s in ("", store.SENTENCES_SUFFIX, store.FILES_SUFFIX))
 
 
 def test_failed_ingest_leaves_previous_index_serving(private: Settings) -> None:
