@@ -159,6 +159,7 @@ class Assistant:
             k=s.top_k,
             candidate_k=s.candidate_k,
             rrf_k=s.rrf_k,
+            post_filter_share=s.dense_post_filter_share,
         )
         sentences = ChromaSentences(self._open_sentences, store.where(s))
         self._pipeline = build_pipeline(

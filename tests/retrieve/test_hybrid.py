@@ -58,3 +58,35 @@ def test_filters_narrow_both_retrievers(assistant: Assistant) -> None:
     ranked = retriever.invoke("مكافحة الإرهاب والجريمة المنظمة")
     assert {"bm25_rank", "dense_rank"} & set(ranked[0].metadata)
     assert len(ranked) == assistant.settings.top_k
+
+
+class _Recording:
+    """The real live vector store, recording the filter and k of each dense search."""
+
+    def __init__(self, store) -> None:  # type: ignore[no-untyped-def]
+        self.store, self.calls = store, []
+
+    def similarity_search_with_score(self, query: str, k: int = 4, filter=None, **kw):  # type: ignore[no-untyped-def]
+        self.calls.append((k, filter))
+        return self.store.similarity_search_with_score(query, k=k, filter=filter)
+
+
+@pytest.mark.parametrize(
+    "where",
+    [{"kind": "article"}, {"kind": "record"}, {"country": "FR"}, {"$or": [{"kind": "article"}, {"country": "QA"}]}],
+    ids=["articles", "records", "one-country", "or"],
+)
+def test_a_broad_filter_is_applied_after_dense_search_with_the_same_hits(assistant: Assistant, where: dict) -> None:
+    """A filter that keeps most documents is applied in Python to a wider unfiltered search (Chroma's
+    pre-filter reads every kept document); a narrow one stays in Chroma. The hits are the same."""
+    retriever = assistant._pipeline.retriever
+    share = retriever.bm25.share(where)
+    recorded = _Recording(retriever.dense)
+    post = retriever.model_copy(update={"dense": recorded, "post_filter_share": 0.2})
+    inside = retriever.model_copy(update={"post_filter_share": 1.0})
+    for question in [q for q, _ in PARAPHRASES[:8]]:
+        recorded.calls.clear()
+        got = [(d.metadata["source_id"], round(s, 5)) for d, s in post._dense(question, where)]
+        want = [(d.metadata["source_id"], round(s, 5)) for d, s in inside._dense(question, where)]
+        assert got == want, question
+        assert recorded.calls[0][1] is None if share >= 0.2 else recorded.calls == [(retriever.candidate_k, where)]
