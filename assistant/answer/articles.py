@@ -13,7 +13,6 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, Protocol
 
 from langchain_core.documents import Document
@@ -108,6 +107,32 @@ class _Spans(Mapping[str, tuple[tuple[int, int], ...]]):
         return len(self._articles)
 
 
+class _PerArticle(Mapping[str, Terms]):
+    """Article id → terms analysed from the article when a question first needs them, and kept (at most
+    ``limit`` articles): a base of thousands of articles neither analyses them all on its first question
+    nor keeps every article's vocabulary in memory."""
+
+    def __init__(self, articles: Sequence[Article], text: Callable[[Article], str], limit: int = 4096) -> None:
+        self._articles = {a.meta.id: a for a in articles}
+        self._text = text
+        self._limit = limit
+        self._done: dict[str, Terms] = {}
+
+    def __getitem__(self, key: str) -> Terms:
+        got = self._done.get(key)
+        if got is None:
+            if len(self._done) >= self._limit:
+                self._done.pop(next(iter(self._done)))  # the oldest first
+            got = self._done[key] = Terms(analyze(self._text(self._articles[key])))
+        return got
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._articles)
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+
 class ArticleEngine:
     def __init__(
         self,
@@ -127,20 +152,14 @@ class ArticleEngine:
         self.ignore = lexicon.function_stems  # question words and framing: no content
         self.spans = _Spans(kb.articles)  # per article on first use: a large base starts without splitting all
         self._terms_cache: dict[tuple[str, int], Terms] = {}
+        self._article_terms = _PerArticle(kb.articles, lambda a: a.meta.title + "\n" + a.body)
+        self._title_terms = _PerArticle(kb.articles, lambda a: a.meta.title)
 
     # --- question side ----------------------------------------------------------------------------
 
     def content_terms(self, question: str) -> list[str]:
         text = self.lexicon.without_subject(question)
         return list(dict.fromkeys(t for t in analyze(text) if t not in self.ignore and not t.isdigit()))
-
-    @cached_property
-    def _article_terms(self) -> dict[str, set[str]]:
-        return {a.meta.id: Terms(analyze(a.meta.title + "\n" + a.body)) for a in self.kb.articles}
-
-    @cached_property
-    def _title_terms(self) -> dict[str, set[str]]:
-        return {a.meta.id: set(analyze(a.meta.title)) for a in self.kb.articles}
 
     def _sentence_terms(self, article: Article, ordinal: int) -> Terms:
         key = (article.meta.id, ordinal)
