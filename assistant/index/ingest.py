@@ -60,6 +60,9 @@ class IngestReport:
         )
 
 
+EMBED_CALL = 256  # texts per embedder call (sentence-transformers batches within it, sorted by length)
+
+
 def _existing(collection) -> dict[str, dict]:  # type: ignore[no-untyped-def]
     got = collection.get(include=["metadatas"])
     return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
@@ -109,16 +112,26 @@ def _vectors(
     progress: ProgressFn | None,
     done: int,
     total: int,
+    by_text: dict[str, list[float]],
 ) -> dict[str, list[float]]:
-    """Embed what is new, copy what is not; ``done``/``total`` count across both collections for progress."""
+    """Embed what is new, copy what is not; ``done``/``total`` count across both collections for progress.
+
+    Texts go to the embedder ``EMBED_CALL`` at a time, not one batch at a time: sentence-transformers sorts
+    each call's texts by length before batching, so a batch pads to similar lengths (article sentences
+    range from a few words to a paragraph). A text that occurs twice, in either collection, is embedded once
+    (``by_text``, shared by the two collections: a one-sentence paragraph is a chunk and a sentence)."""
     to_embed = [d for d in plan.docs if d.id not in reusable]
     vectors: dict[str, list[float]] = {}
-    for i in range(0, len(to_embed), batch):
-        part = to_embed[i : i + batch]
-        for d, v in zip(part, embedder.embed_documents([d.page_content for d in part]), strict=True):
-            vectors[str(d.id)] = v
+    texts = [t for t in dict.fromkeys(d.page_content for d in to_embed) if t not in by_text]
+    step = max(batch, EMBED_CALL)
+    for i in range(0, len(texts), step):
+        part = texts[i : i + step]
+        by_text.update(zip(part, embedder.embed_documents(part), strict=True))
         if progress:
-            progress(done + min(i + batch, len(to_embed)), total)
+            progress(done + round(len(to_embed) * min(i + step, len(texts)) / len(texts)), total)
+    if progress and not texts and to_embed:
+        progress(done + len(to_embed), total)
+    vectors.update({str(d.id): by_text[d.page_content] for d in to_embed})
     keep = [str(d.id) for d in plan.docs if d.id in reusable]
     if keep and plan.old_collection is not None:
         got = plan.old_collection.get(ids=keep, include=["embeddings"])  # type: ignore[attr-defined]
@@ -202,8 +215,9 @@ def _ingest(
     total = sum(len([d for d in p.docs if d.id not in r]) for p, r in zip(plans, reusable, strict=True))
     vectors: list[dict[str, list[float]]] = []
     done = 0
+    by_text: dict[str, list[float]] = {}
     for plan, reuse in zip(plans, reusable, strict=True):
-        vectors.append(_vectors(plan, reuse, embedder, settings.embedding_batch_size, progress, done, total))
+        vectors.append(_vectors(plan, reuse, embedder, settings.embedding_batch_size, progress, done, total, by_text))
         done += len([d for d in plan.docs if d.id not in reuse])
     report.embedded = len([d for d in plans[0].docs if d.id not in reusable[0]])
     report.sentences_embedded = done - report.embedded

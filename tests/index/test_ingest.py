@@ -81,3 +81,39 @@ def test_crash_mid_ingest_keeps_old_generation_and_next_ingest_recovers(private:
     assert _live_ids(private) == before
     report = a.ingest()
     assert report.updated == 1 and report.embedded == 1
+
+
+class _Counting:
+    """The real embedder, counting the texts it is asked for and the calls."""
+
+    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+        self.inner, self.texts, self.calls = inner, [], 0
+        self.model_id = inner.model_id
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.texts += texts
+        self.calls += 1
+        return self.inner.embed_documents(texts)
+
+
+def test_each_distinct_text_is_embedded_once_and_lands_on_its_documents(private: Settings) -> None:
+    import numpy as np
+
+    kb = load_knowledge(private.knowledge_dir)
+    bot = Assistant(private, kb)
+    counting = _Counting(bot.embeddings)
+    report = ingest(kb, private, counting)
+    docs, sentences = build_documents(kb), build_sentences(kb)
+    distinct = {d.page_content for d in docs} | {d.page_content for d in sentences}
+    assert len(counting.texts) == len(set(counting.texts))  # nothing twice, in either collection
+    assert len(distinct) < len(docs) + len(sentences)  # the shipped base has sentences that are whole chunks
+    assert set(counting.texts) == distinct
+    assert counting.calls <= 4  # whole calls of up to EMBED_CALL texts, sorted by length inside the embedder
+    client = store.connect(private)
+    live = client.get_collection(report.collection)
+    for doc in (docs[0], docs[-1], sentences[len(sentences) // 2]):
+        name = report.collection if doc in docs else report.collection + store.SENTENCES_SUFFIX
+        got = client.get_collection(name).get(ids=[str(doc.id)], include=["embeddings"])["embeddings"][0]
+        want = bot.embeddings.embed_documents([doc.page_content])[0]
+        assert float(np.dot(got, want)) > 0.9999, doc.metadata["source_id"]
+    assert live.count() == len(docs)
