@@ -163,7 +163,7 @@ class Assistant:
         )
         sentences = ChromaSentences(self._open_sentences, store.where(s))
         self._pipeline = build_pipeline(
-            s, kb, retriever, sentences, self.embeddings.embed_query, found.terms, found.places
+            s, kb, retriever, sentences, self.embeddings.embed_query, found.terms, found.places, found.articles
         )
         if s.generator != "none":
             from assistant.generate import build_phraser

@@ -28,7 +28,7 @@ from assistant.answer.draft import Draft
 from assistant.answer.examples import examples
 from assistant.answer.records import RecordsEngine
 from assistant.answer.rules import DEFAULT_RULES, Rule
-from assistant.answer.vocabulary import Coverage, TermTable, Vocabulary, vocabulary_terms
+from assistant.answer.vocabulary import ArticleTerms, Coverage, TermTable, Vocabulary, vocabulary_terms
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.models import Answer, Intent
 from assistant.settings import Settings
@@ -346,12 +346,14 @@ def build_pipeline(
     embed_query: QueryEmbedder,
     terms: TermTable | list[Document],
     places_spoken_of: Iterable[tuple[str, str]] | None = None,
+    article_terms: ArticleTerms | None = None,
 ) -> Pipeline:
     """Wire the engines for one knowledge base (tests wire a keyword-only retriever the same way).
 
     ``terms``: the vocabulary's counts, stored with the index generation; or the documents to count them
     from (``vocabulary_terms``), for a base that has no stored index. ``places_spoken_of``: the lexicon's,
-    stored with the generation too (else found in the articles' text)."""
+    stored with the generation too (else found in the articles' text). ``article_terms``: each article's
+    stems, stored with the generation too (else analysed when first needed)."""
     lexicon = Lexicon(kb, load_question_words(settings.knowledge_dir), places_spoken_of)
     table = terms if isinstance(terms, TermTable) else vocabulary_terms(kb, terms)
     vocab = Vocabulary(table, extra_terms=lexicon.known_stems)
@@ -371,6 +373,7 @@ def build_pipeline(
         sentences,
         AnswerModels.load(settings.answerability_path),
         DirectAnswers(months),
+        article_terms,
     )
 
     def residual_terms(question: str) -> list[str]:

@@ -21,7 +21,7 @@ from assistant.answer.answerability import AnswerModels
 from assistant.answer.cite import article_citation
 from assistant.answer.direct import DirectAnswers
 from assistant.answer.draft import Draft
-from assistant.answer.vocabulary import Coverage, Terms, covered
+from assistant.answer.vocabulary import ArticleTerms, Coverage, Terms, covered
 from assistant.index.documents import article_sentences
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.knowledge.schema import Article
@@ -112,9 +112,16 @@ class _PerArticle(Mapping[str, Terms]):
     ``limit`` articles): a base of thousands of articles neither analyses them all on its first question
     nor keeps every article's vocabulary in memory."""
 
-    def __init__(self, articles: Sequence[Article], text: Callable[[Article], str], limit: int = 4096) -> None:
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        text: Callable[[Article], str],
+        stored: ArticleTerms | None = None,
+        limit: int = 4096,
+    ) -> None:
         self._articles = {a.meta.id: a for a in articles}
         self._text = text
+        self._stored = stored  # computed at ingest (``ArticleTerms``): looked up, not analysed
         self._limit = limit
         self._done: dict[str, Terms] = {}
 
@@ -123,7 +130,10 @@ class _PerArticle(Mapping[str, Terms]):
         if got is None:
             if len(self._done) >= self._limit:
                 self._done.pop(next(iter(self._done)))  # the oldest first
-            got = self._done[key] = Terms(analyze(self._text(self._articles[key])))
+            got = self._stored.get(key) if self._stored is not None else None
+            if got is None:
+                got = Terms(analyze(self._text(self._articles[key])))
+            self._done[key] = got
         return got
 
     def __iter__(self) -> Iterator[str]:
@@ -142,6 +152,7 @@ class ArticleEngine:
         sentences: SentenceVectors,
         models: AnswerModels,
         direct: DirectAnswers,
+        article_terms: ArticleTerms | None = None,
     ) -> None:
         self.kb = kb
         self.lexicon = lexicon
@@ -152,7 +163,7 @@ class ArticleEngine:
         self.ignore = lexicon.function_stems  # question words and framing: no content
         self.spans = _Spans(kb.articles)  # per article on first use: a large base starts without splitting all
         self._terms_cache: dict[tuple[str, int], Terms] = {}
-        self._article_terms = _PerArticle(kb.articles, lambda a: a.meta.title + "\n" + a.body)
+        self._article_terms = _PerArticle(kb.articles, lambda a: a.meta.title + "\n" + a.body, article_terms)
         self._title_terms = _PerArticle(kb.articles, lambda a: a.meta.title)
 
     # --- question side ----------------------------------------------------------------------------

@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from assistant.text import analyze, light_stem, strip_clitics, tokenize
+from assistant.text import analyze, analyze_tokens, light_stem, strip_clitics, tokenize
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    import numpy as np
     from langchain_core.documents import Document
 
     from assistant.knowledge.loader import KnowledgeBase
@@ -90,17 +93,85 @@ class TermTable:
         return cls(int(data["n"]), {str(k): int(v) for k, v in df.items()}, frozenset(map(str, words)))  # type: ignore[call-overload]
 
 
+Analysed = tuple[list[str], list[str]]  # a text's (stems, words)
+
+
+def analyse_articles(kb: KnowledgeBase) -> list[tuple[Analysed, Analysed]]:
+    """Each article's (body, title), analysed once: for the vocabulary's counts and the articles' terms."""
+    out = []
+    for a in kb.articles:
+        body, title = tokenize(a.body), tokenize(a.meta.title)
+        out.append(((analyze_tokens(body), body), (analyze_tokens(title), title)))
+    return out
+
+
 def vocabulary_terms(
     kb: KnowledgeBase,
     docs: Sequence[Document],
-    analysed: Sequence[tuple[list[str], list[str]]] | None = None,
+    analysed: Sequence[Analysed] | None = None,
+    articles: Sequence[tuple[Analysed, Analysed]] | None = None,
 ) -> TermTable:
     """The answer vocabulary's counts: every indexed passage, every article body and title. ``analysed``: the
-    passages' (stems, words), when the caller has them (ingest tokenises each passage once for the keyword
-    index and these counts)."""
+    passages' (stems, words), ``articles``: ``analyse_articles``, when the caller has them (ingest analyses
+    each text once for the keyword index, these counts and the articles' terms)."""
     passages = analysed if analysed is not None else [(analyze(d.page_content), tokenize(d.page_content)) for d in docs]
-    extra = [a.body for a in kb.articles] + [a.meta.title for a in kb.articles]
-    return TermTable.from_analysed([*passages, *((analyze(t), tokenize(t)) for t in extra)])
+    arts = articles if articles is not None else analyse_articles(kb)
+    return TermTable.from_analysed([*passages, *(body for body, _ in arts), *(title for _, title in arts)])
+
+
+class ArticleTerms:
+    """Every article's stems (title and body), as ``ArticleEngine`` tests a question's words against them:
+    computed at ingest from the analysis the vocabulary needs anyway and stored with the generation, so a
+    question whose candidates come from twenty articles of thousands analyses none of them."""
+
+    FILE = "article_terms"
+
+    def __init__(self, ids: list[str], terms: list[str], indptr: np.ndarray, members: np.ndarray) -> None:
+        self._row = {a: i for i, a in enumerate(ids)}
+        self.ids, self.terms, self.indptr, self.members = ids, terms, indptr, members
+
+    @classmethod
+    def build(cls, ids: Sequence[str], stems: Iterable[Iterable[str]]) -> ArticleTerms:
+        import numpy as np
+
+        sets = [set(s) for s in stems]
+        terms = sorted(set().union(*sets)) if sets else []
+        code = {t: i for i, t in enumerate(terms)}
+        rows = [np.array(sorted(code[t] for t in s), dtype=np.int32) for s in sets]
+        indptr = np.cumsum([0, *map(len, rows)], dtype=np.int64)
+        members = np.concatenate(rows) if rows else np.zeros(0, np.int32)
+        return cls(list(ids), terms, indptr, members)
+
+    def get(self, article_id: str) -> Terms | None:
+        i = self._row.get(article_id)
+        if i is None:
+            return None
+        return Terms(self.terms[j] for j in self.members[self.indptr[i] : self.indptr[i + 1]].tolist())
+
+    def save(self, folder: Path) -> None:
+        import json
+
+        import numpy as np
+
+        np.savez(folder / f"{self.FILE}.npz", indptr=self.indptr, members=self.members)
+        text = json.dumps({"ids": self.ids, "terms": self.terms}, ensure_ascii=False)
+        (folder / f"{self.FILE}.json").write_text(text, encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> ArticleTerms | None:
+        """None for a folder written before article terms were stored (they are analysed on demand then)."""
+        import json
+
+        import numpy as np
+
+        if not (folder / f"{cls.FILE}.npz").exists():
+            return None
+        data = json.loads((folder / f"{cls.FILE}.json").read_text(encoding="utf-8"))
+        with np.load(folder / f"{cls.FILE}.npz") as arrays:
+            indptr, members = arrays["indptr"], arrays["members"]
+        if len(indptr) != len(data["ids"]) + 1 or (len(members) and int(members.max()) >= len(data["terms"])):
+            raise ValueError("article terms do not match their ids and terms")
+        return cls([str(a) for a in data["ids"]], [str(t) for t in data["terms"]], indptr, members)
 
 
 class Vocabulary:

@@ -3,10 +3,10 @@ start, swapped with the generation, never rebuilt from the knowledge files when 
 
 Where it lives: ``<data_dir>/keywords/<generation>/`` — a folder named after the Chroma generation it was
 built from (``KeywordIndex.save``: numpy arrays, documents as JSON lines, metadata columns; ``terms.json``
-for ``TermTable``; ``places.json`` for the lexicon's places). A generation's name is unique
-(``store.new_generation_name``) and its documents never change, so the name alone says which keyword index
-belongs to which vectors: whoever serves generation G reads ``keywords/G``, and the manifest flip that swaps
-the vectors swaps the keywords too.
+for ``TermTable``; ``places.json`` for the lexicon's places; ``article_terms.*`` for ``ArticleTerms``). A
+generation's name is unique (``store.new_generation_name``) and its documents never change, so the name
+alone says which keyword index belongs to which vectors: whoever serves generation G reads ``keywords/G``,
+and the manifest flip that swaps the vectors swaps the keywords too.
 
 Why a file cache and not a third Chroma collection: at 100k chunks the folder opens in a fraction of a second
 (arrays and bytes read whole, documents decoded per hit only), where reading the same bytes back out of Chroma
@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from langchain_core.documents import Document
 
-from assistant.answer.vocabulary import TermTable, vocabulary_terms
+from assistant.answer.vocabulary import ArticleTerms, TermTable, analyse_articles, vocabulary_terms
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.retrieve.keyword import KeywordIndex, KeywordIndexError
 from assistant.settings import Settings
@@ -63,6 +63,7 @@ class Keywords:
     index: KeywordIndex
     terms: TermTable
     places: list[tuple[str, str]]
+    articles: ArticleTerms | None = None  # None: a folder from before they were stored (analysed on demand)
     rebuilt: bool = False
 
 
@@ -79,8 +80,10 @@ def build(kb: KnowledgeBase, docs: Sequence[Document]) -> Keywords:
     (``vocabulary_terms``), each passage tokenised once for both (analysis is most of the cost)."""
     tokens = [tokenize(d.page_content) for d in docs]
     stems = [analyze_tokens(t) for t in tokens]
-    terms = vocabulary_terms(kb, docs, list(zip(stems, tokens, strict=True)))
-    return Keywords(KeywordIndex.build(docs, stems), terms, places_spoken_of(kb))
+    arts = analyse_articles(kb)
+    terms = vocabulary_terms(kb, docs, list(zip(stems, tokens, strict=True)), arts)
+    articles = ArticleTerms.build([a.meta.id for a in kb.articles], (b[0] + t[0] for b, t in arts))
+    return Keywords(KeywordIndex.build(docs, stems), terms, places_spoken_of(kb), articles)
 
 
 def places_spoken_of(kb: KnowledgeBase) -> list[tuple[str, str]]:
@@ -99,6 +102,8 @@ def write(settings: Settings, generation: str, keywords: Keywords) -> Path:
         keywords.index.save(tmp)
         (tmp / TERMS_FILE).write_text(json.dumps(keywords.terms.to_json(), ensure_ascii=False), encoding="utf-8")
         (tmp / PLACES_FILE).write_text(json.dumps(keywords.places, ensure_ascii=False), encoding="utf-8")
+        if keywords.articles is not None:
+            keywords.articles.save(tmp)
         if final.exists():  # a damaged copy being replaced
             shutil.rmtree(final, ignore_errors=True)
         tmp.rename(final)
@@ -119,9 +124,10 @@ def read(settings: Settings, generation: str, documents: int | None = None) -> K
     try:
         terms = TermTable.from_json(json.loads((path / TERMS_FILE).read_text(encoding="utf-8")))
         places = [(str(t), str(v)) for t, v in json.loads((path / PLACES_FILE).read_text(encoding="utf-8"))]
+        articles = ArticleTerms.load(path)
     except Exception as exc:
         raise KeywordIndexError(f"{type(exc).__name__}: {exc}") from exc
-    return Keywords(index, terms, places)
+    return Keywords(index, terms, places, articles)
 
 
 def generation_documents(collection: Collection) -> Iterator[Document]:

@@ -78,7 +78,7 @@ def test_load_reads_the_stored_index_and_never_rebuilds_from_the_knowledge_files
     assert bot.ask("ماذا قال المقال عن كأس العالم 2030؟").answerable
 
 
-@pytest.mark.parametrize("damage", ["missing", "truncated", "garbage-terms"])
+@pytest.mark.parametrize("damage", ["missing", "truncated", "garbage-terms", "garbage-article-terms"])
 def test_a_missing_or_damaged_keyword_folder_is_rebuilt_from_the_generation(
     private: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, damage: str
 ) -> None:
@@ -94,8 +94,10 @@ def test_a_missing_or_damaged_keyword_folder_is_rebuilt_from_the_generation(
     elif damage == "truncated":
         data = folder / "data.npy"
         data.write_bytes(data.read_bytes()[:100])
-    else:
+    elif damage == "garbage-terms":
         (folder / keywords.TERMS_FILE).write_text("{}", encoding="utf-8")
+    else:
+        (folder / "article_terms.json").write_text('{"ids": [], "terms": []}', encoding="utf-8")
     # the knowledge folder has moved on: a rebuild must come from the generation's Chroma documents
     add_word(private.knowledge_dir, "كلمةلاتوجد")
     monkeypatch.setattr("assistant.assistant.build_documents", lambda *_: pytest.fail("rebuilt from knowledge"))
@@ -118,3 +120,39 @@ def test_the_stored_vocabulary_is_the_one_counted_from_the_documents(private: Se
     stored = keywords.read(private, live(private)).terms
     assert stored == vocabulary_terms(kb, build_documents(kb))
     assert bot._pipeline is not None and bot._pipeline.vocab.n == stored.n
+
+
+def test_the_stored_article_terms_are_each_articles_analysed_text(private: Settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Stored at ingest, so that answering looks an article's stems up instead of analysing its whole text."""
+    from assistant.answer.vocabulary import ArticleTerms
+    from assistant.text import analyze
+
+    Assistant.load(private)
+    kb = load_knowledge(private.knowledge_dir)
+    stored = keywords.read(private, live(private)).articles
+    assert stored is not None and stored.ids == [a.meta.id for a in kb.articles]
+    for a in kb.articles:
+        assert stored.get(a.meta.id) == set(analyze(a.meta.title + "\n" + a.body))
+    assert stored.get("no-such-article") is None
+    two = [set(analyze("زار الوفد الرباط")), set()]  # an article with no words has an empty set
+    built = ArticleTerms.build(["a", "b"], two)
+    assert built.get("a") == two[0] and built.get("b") == set()
+
+    import assistant.answer.articles as articles
+
+    seen: list[str] = []
+    real = articles.analyze
+    monkeypatch.setattr(articles, "analyze", lambda text, *a: seen.append(text) or real(text, *a))
+    bot = Assistant.load(private)
+    assert bot.ask("ماذا قال المقال عن كأس العالم 2030؟").answerable
+    assert bot.ask("ما هي عاصمة اليابان؟").answerable is False
+    whole = {a.meta.title + "\n" + a.body for a in kb.articles}
+    assert seen and not whole & set(seen)  # sentences and questions analysed, never a whole article
+
+
+def test_an_older_keyword_folder_without_article_terms_still_serves(private: Settings) -> None:
+    Assistant.load(private)
+    for name in ("article_terms.npz", "article_terms.json"):
+        (keywords.folder(private, live(private)) / name).unlink()
+    assert keywords.read(private, live(private)).articles is None
+    assert Assistant.load(private).ask("ماذا قال المقال عن كأس العالم 2030؟").answerable
