@@ -214,6 +214,11 @@ def chroma_server(path: Path) -> Iterator[int]:
 # --- the child: one variant, one fresh process -----------------------------------------------------------
 
 
+def probe_texts() -> list[str]:
+    """Query vectors for the dense probe: real texts of the knowledge base (their cached real vectors)."""
+    return real_texts()[:40]
+
+
 def questions(limit: int) -> tuple[list[str], list[tuple[str, list[str]]]]:
     items = [json.loads(line) for line in EVALS.read_text(encoding="utf-8").splitlines() if line.strip()]
     items = [i for i in items if i.get("question")]  # single-turn questions only (no "turns" conversations)
@@ -333,8 +338,11 @@ def child(variant: str, settings_json: str, limit: int) -> dict[str, Any]:
         by_route.setdefault(answer.route, []).append(ms)
         every.append(ms)
     keyword_ms: list[float] = []
-    hybrid_hits = keyword_hits = 0
+    hybrid_hits = keyword_hits = answered_hits = 0
     for q, wanted in sourced:
+        # as the assistant retrieves for its answer (within the question's scope: a question naming the
+        # base's subject searches that subject's documents), scored like hybrid retrieval alone
+        answered_hits += _hit(bot.ask(q).retrieved_ids[:5], wanted)
         t = time.perf_counter()
         sparse = retriever.bm25.invoke(q, k=settings.candidate_k)
         keyword_ms.append((time.perf_counter() - t) * 1000)
@@ -355,6 +363,7 @@ def child(variant: str, settings_json: str, limit: int) -> dict[str, Any]:
         "keyword_p95_ms": pct(keyword_ms, 0.95),
         "recall5_hybrid": 100.0 * hybrid_hits / max(1, len(sourced)),
         "recall5_keyword": 100.0 * keyword_hits / max(1, len(sourced)),
+        "recall5_answered": 100.0 * answered_hits / max(1, len(sourced)),
         "questions": len(asked) - 1,
         "sourced_questions": len(sourced),
     }
@@ -371,6 +380,58 @@ def run_child(variant: str, settings: dict[str, Any], limit: int) -> dict[str, A
 
 
 # --- one size, one store --------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def old_layout(settings: Any, generation: str) -> Iterator[None]:
+    """The generation as indexes were stored before: the knowledge snapshot in its own metadata (which
+    Chroma reads at every query). Restored afterwards."""
+    from assistant.index import store
+
+    client = store.connect(settings)
+    files = store.read_snapshot(client, settings, generation) or {}
+    snapshot = json.dumps({"version": 1, "files": files}, ensure_ascii=False)
+    client.get_collection(generation).modify(metadata={store.SNAPSHOT_KEY: snapshot})
+    try:
+        yield
+    finally:
+        client.get_collection(generation).modify(metadata={store.SNAPSHOT_KEY: ""})
+
+
+def dense_probe(settings: Any, generation: str, vectors: list[np.ndarray]) -> dict[str, dict[str, float]]:
+    """Chroma query latency (ms, median/p95) on the live collection: unfiltered, «articles only» inside
+    Chroma, the same filter applied after a wider unfiltered search (HybridRetriever._dense), and unfiltered
+    with the snapshot in the collection's metadata (the old layout)."""
+    from assistant.index import store
+
+    client = store.connect(settings)
+    col = client.get_collection(generation)
+    n = col.count()
+    articles = len(col.get(where={"kind": "article"}, include=[])["ids"])
+    fetch = min(int(np.ceil(20 * n / max(articles, 1))) + 10, 200)
+
+    def timed(fn: Any) -> dict[str, float]:
+        fn(vectors[0])
+        ms = []
+        for v in vectors:
+            t = time.perf_counter()
+            fn(v)
+            ms.append((time.perf_counter() - t) * 1000)
+        return {"p50_ms": pct(ms, 0.5), "p95_ms": pct(ms, 0.95)}
+
+    def query(v: np.ndarray, k: int = 20, where: dict[str, Any] | None = None) -> Any:
+        return col.query(query_embeddings=[v], n_results=k, where=where, include=["documents", "metadatas"])
+
+    out = {
+        "unfiltered": timed(query),
+        "articles, in Chroma (old)": timed(lambda v: query(v, where={"kind": "article"})),
+        f"articles, after an unfiltered {fetch} (new)": timed(lambda v: query(v, k=fetch)),
+    }
+    with old_layout(settings, generation):
+        col = client.get_collection(generation)
+        out["unfiltered, snapshot in metadata (old)"] = timed(query)
+        out["articles in Chroma, snapshot in metadata (old)"] = timed(lambda v: query(v, where={"kind": "article"}))
+    return out
 
 
 def folder_size(path: Path) -> int:
@@ -410,14 +471,21 @@ def measure(size: int, mode: str, work: Path, embedder: CorpusEmbedder, knowledg
             "variants": [],
         }
         print(f"[{size} {mode}] ingest {report.seconds:.1f} s, chroma {index_bytes / 2**20:.0f} MB", file=sys.stderr)
+        row["dense"] = dense_probe(settings, report.collection, [embedder.cache.vectors[t] for t in probe_texts()])
+        print(f"[{size} {mode}] dense: {json.dumps(row['dense'])}", file=sys.stderr, flush=True)
         variants = ["new", "old"] + (["new-fresh-host"] if mode == "server" else [])
         for variant in variants:
             settings_json = dict(base)
+            layout = contextlib.nullcontext()
             if variant == "new-fresh-host":
                 other = data.parent / "other-host"
                 other.mkdir(exist_ok=True)
                 settings_json["data_dir"] = str(other)
-            got = run_child(variant, settings_json, limit)
+            if variant == "old":  # before issue 10: the snapshot in the generation, every filter inside Chroma
+                settings_json["dense_post_filter_share"] = 1.0
+                layout = old_layout(settings, report.collection)
+            with layout:
+                got = run_child(variant, settings_json, limit)
             print(f"[{size} {mode}] {variant}: {json.dumps(got, ensure_ascii=False)}", file=sys.stderr, flush=True)
             row["variants"].append(got)
     return row
@@ -519,8 +587,8 @@ def _fmt(value: Any, spec: str = ".1f") -> str:
 def markdown(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| chunks | store | variant | load s | peak RSS MB | p50 ms | p95 ms | keyword p50/p95 ms | recall@5 hybrid"
-        " | recall@5 keyword | ingest docs/s | Chroma MB | keywords MB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        " | recall@5 keyword | recall@5 as answered | ingest docs/s | Chroma MB | keywords MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         for v in r["variants"]:
@@ -538,19 +606,30 @@ def markdown(rows: list[dict[str, Any]]) -> str:
                 f"{_fmt(v['keyword_p50_ms'], '.2f')}/{_fmt(v['keyword_p95_ms'], '.2f')}",
                 _fmt(v["recall5_hybrid"]),
                 _fmt(v["recall5_keyword"]),
+                _fmt(v.get("recall5_answered")),
                 _fmt(r["ingest_docs_per_s"], ".0f"),
                 _fmt(r["chroma_mb"], ".0f"),
                 _fmt(r["keywords_mb"], ".1f"),
             ]
             lines.append("| " + " | ".join(map(str, cells)) + " |")
-    lines += ["", "Per route (new), p50/p95 ms:", ""]
+    lines += ["", "Per route, p50/p95 ms:", ""]
     for r in rows:
         for v in r["variants"]:
-            if v.get("variant") == "new" and "routes" in v:
+            if v.get("variant") in {"new", "old"} and "routes" in v:
                 routes = ", ".join(
                     f"{k} {x['p50_ms']:.0f}/{x['p95_ms']:.0f} (n={x['n']})" for k, x in v["routes"].items()
                 )
-                lines.append(f"- {r['size']} {r['mode']}: {routes}")
+                lines.append(f"- {r['size']} {r['mode']} {v['variant']}: {routes}")
+    probes = [r for r in rows if r.get("dense")]
+    if probes:
+        lines += ["", "Chroma query alone (k=20 unless said; ms p50/p95):", ""]
+        names = list(dict.fromkeys(k for r in probes for k in r["dense"]))
+        lines.append("| chunks | store | " + " | ".join(names) + " |")
+        lines.append("|---|---|" + "---|" * len(names))
+        for r in probes:
+            cells = [f"{_fmt(r['dense'][n]['p50_ms'])}/{_fmt(r['dense'][n]['p95_ms'])}" if n in r["dense"] else "–"
+                     for n in names]  # fmt: skip
+            lines.append(f"| {r['size']} | {r['mode']} | " + " | ".join(cells) + " |")
     lines += ["", targets(rows)]
     return "\n".join(lines) + "\n"
 
@@ -571,6 +650,8 @@ def targets(rows: list[dict[str, Any]]) -> str:
         f"peak RSS {big['rss_mb']:.0f} MB (≤{TARGETS['rss_mb']:.0f})",
         f"recall@5 drop {drop:.1f} points smallest→largest (≤{TARGETS['recall_drop']:.0f})",
     ]
+    if "recall5_answered" in big and "recall5_answered" in small:
+        checks.append(f"as answered {small['recall5_answered'] - big['recall5_answered']:.1f} points")
     return f"Targets at {size} chunks (new, embedded): " + "; ".join(checks) + "."
 
 
@@ -580,7 +661,7 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
+    fig, axes = plt.subplots(1, 4, figsize=(19, 4.5))
     series: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
     for r in rows:
         for v in r["variants"]:
@@ -593,13 +674,15 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
         axes[0].plot(xs, [p[1]["keyword_p95_ms"] for p in points], marker="o", label=label)
         axes[1].plot(xs, [p[1]["load_s"] for p in points], marker="o", label=label)
         axes[2].plot(xs, [p[1]["recall5_hybrid"] for p in points], marker="o", label=label)
-    titles = ["keyword search p95 (ms)", "load with index present (s)", "recall@5, hybrid (%)"]
+        axes[3].plot(xs, [p[1]["p95_ms"] for p in points], marker="o", label=label)
+    titles = ["keyword search p95 (ms)", "load with index present (s)", "recall@5, hybrid (%)", "warm ask p95 (ms)"]
     for ax, title in zip(axes, titles, strict=True):
         ax.set_xscale("log")
         ax.set_xlabel("chunks")
         ax.set_title(title)
         ax.grid(True, alpha=0.3)
     axes[0].set_yscale("log")
+    axes[3].set_yscale("log")
     axes[0].legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
