@@ -303,6 +303,16 @@ def load_breakdown(settings: Any, variant: str, bot: Any) -> dict[str, float]:
     return {k: round(v, 3) for k, v in out.items()}
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident set (VmHWM). Not ``getrusage``'s ru_maxrss: Linux carries that across
+    exec, so a child started by a large parent reports the parent's peak (the 10k rows once showed the same
+    729 MB for every variant)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux: the best there is
+
+
 def _hit(got: list[str], wanted: list[str]) -> bool:
     return any(g in wanted or any("#" not in w and g.split("#", 1)[0] == w for w in wanted) for g in got)
 
@@ -322,9 +332,13 @@ def child(variant: str, settings_json: str, limit: int) -> dict[str, Any]:
     t = time.perf_counter()
     bot = cls.load(settings, ingest_if_missing=False, warm=False)  # the index and knowledge, not the model
     load_s = time.perf_counter() - t
+    rss_after_load = peak_rss_mb()
     t = time.perf_counter()
     bot.embeddings.embed_query("query")  # the model's own load: the same at every size (cold start: not here)
     model_s = time.perf_counter() - t
+    t = time.perf_counter()
+    bot.warm()  # Chroma reads the vector indexes into memory: once, grows with the base
+    warm_s = time.perf_counter() - t
     breakdown = load_breakdown(settings, variant, bot)
     retriever = bot._pipeline.retriever  # type: ignore[union-attr]
     asked, sourced = questions(limit)
@@ -353,7 +367,9 @@ def child(variant: str, settings_json: str, limit: int) -> dict[str, Any]:
         "load_s": load_s,
         "load_breakdown_s": breakdown,
         "model_load_s": model_s,
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "warm_s": warm_s,
+        "rss_mb": peak_rss_mb(),
+        "rss_after_load_mb": rss_after_load,
         "p50_ms": pct(every, 0.5),
         "p95_ms": pct(every, 0.95),
         "routes": {

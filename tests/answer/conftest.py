@@ -20,7 +20,7 @@ TWO_SUBJECTS = REPO_ROOT / "evals" / "kbs" / "two-subjects"
 
 
 class NoVectors:
-    def vectors(self, source_ids: Sequence[str]) -> dict[str, list[float]]:
+    def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
         return {}
 
 
