@@ -174,6 +174,7 @@ class Assistant:
             candidate_k=s.candidate_k,
             rrf_k=s.rrf_k,
             post_filter_share=s.dense_post_filter_share,
+            exact_max_docs=s.dense_exact_max_docs,
         )
         sentences = self._sentences = ChromaSentences(self._open_sentences, store.where(s))
         self._pipeline = build_pipeline(

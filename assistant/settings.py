@@ -67,6 +67,12 @@ class Settings(BaseSettings):
         "unfiltered dense search of candidate_k / share hits instead of inside Chroma, whose metadata pre-filter "
         "costs time linear in the documents kept (README: scale). Results are the same; 1 = always in Chroma.",
     )
+    dense_exact_max_docs: int = Field(
+        1000,
+        ge=0,
+        description="A filter keeping at most this many documents (one article, the records) is searched exactly "
+        "over their vectors, fetched by id, instead of by Chroma's filtered search (README: scale); 0 = never.",
+    )
     min_evidence: float = Field(
         0.5,
         ge=0.0,

@@ -397,6 +397,28 @@ class LiveVectorStore(VectorStore):
             store = self._open()
             return store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=filter)  # type: ignore[attr-defined,no-any-return]
 
+    def search_among(self, query: str, ids: list[str], k: int) -> list[tuple[Document, float]]:
+        """Exact cosine search over the documents ``ids`` (a narrow filter's few), as (document, cosine
+        distance) like Chroma's search: their vectors fetched by id, compared here."""
+        import numpy as np
+
+        vector = np.asarray(self._embeddings.embed_query(query), dtype=np.float32)
+        if not ids:
+            return []
+        with store_errors(self._where, self._forget):
+            got = self._open().get(ids=ids, include=["embeddings", "documents", "metadatas"])  # type: ignore[attr-defined]
+        if not got["ids"]:
+            return []
+        matrix = np.asarray(got["embeddings"], dtype=np.float32)
+        norms = np.linalg.norm(matrix, axis=1) * (float(np.linalg.norm(vector)) or 1.0)
+        sims = matrix @ vector / np.where(norms > 0, norms, 1.0)
+        order = np.argsort(-sims, kind="stable")[:k]
+        docs = [
+            Document(id=got["ids"][i], page_content=got["documents"][i] or "", metadata=dict(got["metadatas"][i] or {}))
+            for i in order
+        ]
+        return [(d, 1.0 - float(sims[i])) for d, i in zip(docs, order, strict=True)]
+
     def _forget(self) -> None:
         self._store = None
 

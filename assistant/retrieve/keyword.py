@@ -315,6 +315,16 @@ class KeywordRetriever(BaseRetriever):
     ) -> list[Document]:
         return self.index.search(query, int(kwargs.get("k", self.k)), kwargs.get("filter", self.filter))
 
+    def matching(self, where: dict[str, Any] | None, limit: int) -> list[str] | None:
+        """Ids of the documents ``where`` keeps, when there are at most ``limit`` of them (else None)."""
+        mask = self.index.columns.mask(where)
+        if mask is None:
+            return None
+        found = np.flatnonzero(mask)
+        if len(found) > limit:
+            return None
+        return [str(self.index.docs.get(int(i)).id) for i in found]
+
     def share(self, where: dict[str, Any] | None) -> float:
         """The share of the indexed documents that ``where`` keeps (the same documents dense search holds)."""
         mask = self.index.columns.mask(where)

@@ -70,23 +70,33 @@ class _Recording:
         self.calls.append((k, filter))
         return self.store.similarity_search_with_score(query, k=k, filter=filter)
 
+    def search_among(self, query: str, ids: list[str], k: int):  # type: ignore[no-untyped-def]
+        self.calls.append(("among", len(ids)))
+        return self.store.search_among(query, ids, k)
+
 
 @pytest.mark.parametrize(
     "where",
     [{"kind": "article"}, {"kind": "record"}, {"country": "FR"}, {"$or": [{"kind": "article"}, {"country": "QA"}]}],
     ids=["articles", "records", "one-country", "or"],
 )
-def test_a_broad_filter_is_applied_after_dense_search_with_the_same_hits(assistant: Assistant, where: dict) -> None:
+def test_broad_and_narrow_filters_get_chroma_filtered_searchs_hits(assistant: Assistant, where: dict) -> None:
     """A filter that keeps most documents is applied in Python to a wider unfiltered search (Chroma's
-    pre-filter reads every kept document); a narrow one stays in Chroma. The hits are the same."""
+    pre-filter reads every kept document); one that keeps a few is searched exactly over their vectors,
+    fetched by id. The hits are Chroma's filtered search's."""
     retriever = assistant._pipeline.retriever
     share = retriever.bm25.share(where)
+    kept = len(retriever.bm25.matching(where, 10**9) or [])
     recorded = _Recording(retriever.dense)
-    post = retriever.model_copy(update={"dense": recorded, "post_filter_share": 0.2})
-    inside = retriever.model_copy(update={"post_filter_share": 1.0})
+    ours = retriever.model_copy(update={"dense": recorded, "post_filter_share": 0.2, "exact_max_docs": 1000})
+    inside = retriever.model_copy(update={"post_filter_share": 1.0, "exact_max_docs": 0})
     for question in [q for q, _ in PARAPHRASES[:8]]:
         recorded.calls.clear()
-        got = [(d.metadata["source_id"], round(s, 5)) for d, s in post._dense(question, where)]
-        want = [(d.metadata["source_id"], round(s, 5)) for d, s in inside._dense(question, where)]
+        got = [(d.metadata["source_id"], round(s, 4)) for d, s in ours._dense(question, where)]
+        want = [(d.metadata["source_id"], round(s, 4)) for d, s in inside._dense(question, where)]
         assert got == want, question
-        assert recorded.calls[0][1] is None if share >= 0.2 else recorded.calls == [(retriever.candidate_k, where)]
+        if share >= 0.2:
+            assert recorded.calls[0][1] is None  # unfiltered, then filtered here
+        else:
+            assert recorded.calls == [("among", kept)]
+    assert (share >= 0.2) == (where != {"country": "FR"})  # both paths are exercised
