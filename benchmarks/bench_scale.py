@@ -37,7 +37,6 @@ import os
 import random
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -174,41 +173,6 @@ class CorpusEmbedder:
                 v = self.cache.vectors[t]
             out.append(v.astype(float).tolist())
         return out
-
-
-# --- a chroma server ------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def chroma_server(path: Path) -> Iterator[int]:
-    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent))
-    assert chroma, "the chroma CLI ships with chromadb"
-    port = free_port()
-    proc = subprocess.Popen(
-        [chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("chroma server did not start within 60 s")
-        yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 # --- the child: one variant, one fresh process -----------------------------------------------------------
@@ -468,6 +432,9 @@ def measure(size: int, mode: str, work: Path, embedder: CorpusEmbedder, knowledg
         server_path = data.parent / "server"
         if mode == "server":
             server_path.mkdir()
+            sys.path.insert(0, str(REPO))  # the tests' own `chroma run` helper
+            from tests.servers import chroma_server
+
             base.update(chroma_host="127.0.0.1", chroma_port=stack.enter_context(chroma_server(server_path)))
         settings = Settings(**base)
         kb = load_knowledge(knowledge)

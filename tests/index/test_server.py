@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,42 +10,16 @@ import pytest
 from assistant import Assistant
 from assistant.errors import StoreUnavailableError
 from assistant.settings import Settings
+from tests import servers
 from tests.conftest import KNOWLEDGE
 
 pytestmark = pytest.mark.server
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent))
-    assert chroma, "the chroma CLI ships with chromadb and must be installed"
-    port = _free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen(
-        [chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("chroma server did not start within 60 s")
+    with servers.chroma_server(tmp_path_factory.mktemp("chroma-server")) as port:
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_ingest_and_ask_through_a_chroma_server(chroma_server: int, tmp_path: Path) -> None:
@@ -65,7 +34,8 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_server: int, tmp_path: Pa
 
 
 def test_dead_server_gives_a_clear_error(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, knowledge_dir=KNOWLEDGE, chroma_host="127.0.0.1", chroma_port=_free_port())
+    port = servers.free_port()
+    settings = Settings(data_dir=tmp_path, knowledge_dir=KNOWLEDGE, chroma_host="127.0.0.1", chroma_port=port)
     with pytest.raises(StoreUnavailableError) as info:
         Assistant.load(settings)
     assert "Chroma" in str(info.value) and "127.0.0.1" in info.value.message_en

@@ -3,11 +3,6 @@ API too), meeting questions are still answered, and all recovers when the server
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,40 +13,16 @@ from assistant.knowledge.loader import load_knowledge
 from assistant.settings import Settings
 from tests.conftest import KNOWLEDGE
 from tests.index.test_generations import ARTICLE, QATAR
-from tests.index.test_server import _free_port
+from tests.servers import free_port, start_chroma, stop
 
 pytestmark = pytest.mark.server
-
-
-def start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
-    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent))
-    assert chroma, "the chroma CLI ships with chromadb and must be installed"
-    proc = subprocess.Popen(
-        [chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    pytest.fail("chroma server did not start within 60 s")
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 def test_a_server_that_stops_gives_the_store_error_and_recovers(tmp_path: Path) -> None:
     gr = pytest.importorskip("gradio")
     from ui.app import api_answer
 
-    port = _free_port()
+    port = free_port()
     server = start_chroma(tmp_path / "chroma-server", port)
     try:
         settings = Settings(

@@ -10,7 +10,6 @@ import contextlib
 import json
 import os
 import queue
-import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +22,7 @@ from typing import Any
 import pytest
 
 from assistant.settings import REPO_ROOT
+from tests.servers import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
@@ -45,12 +45,6 @@ class UIServer:
     data_dir: Path
     ready_seconds: float
     output: list[str] = field(default_factory=list)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _pump(stream: Any, lines: queue.Queue[str], keep: list[str]) -> None:
