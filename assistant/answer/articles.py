@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from langchain_core.documents import Document
 
@@ -29,6 +29,7 @@ from assistant.models import Citation
 from assistant.text import analyze
 from assistant.understand.lexicon import Lexicon
 
+T = TypeVar("T")
 MAX_QUOTE_CHARS = 900  # longer sentences are cut around the short answer, never through it
 
 
@@ -101,56 +102,62 @@ def _dot(a: Sequence[float], b: Sequence[float]) -> float:
     return float(np.dot(np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32)))
 
 
-class _Spans(Mapping[str, tuple[tuple[int, int], ...]]):
-    """Article id → its sentence spans, split when first asked for (``article_sentences`` caches them)."""
+class _ByArticle(Mapping[str, T]):
+    """Article id → something computed from the article when first asked for (the base's own index of
+    articles by id, so a large base starts without computing it for all)."""
 
-    def __init__(self, articles: Sequence[Article]) -> None:
-        self._articles = {a.meta.id: a for a in articles}
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._kb = kb
 
-    def __getitem__(self, key: str) -> tuple[tuple[int, int], ...]:
-        return article_sentences(self._articles[key])
+    def __getitem__(self, key: str) -> T:
+        return self._compute(self._kb.article(key))
+
+    def _compute(self, article: Article) -> T:
+        raise NotImplementedError
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._articles)
+        return (a.meta.id for a in self._kb.articles)
 
     def __len__(self) -> int:
-        return len(self._articles)
+        return len(self._kb.articles)
 
 
-class _PerArticle(Mapping[str, Terms]):
+class _Spans(_ByArticle[tuple[tuple[int, int], ...]]):
+    """Article id → its sentence spans (``article_sentences`` caches them)."""
+
+    def _compute(self, article: Article) -> tuple[tuple[int, int], ...]:
+        return article_sentences(article)
+
+
+class _PerArticle(_ByArticle[Terms]):
     """Article id → terms analysed from the article when a question first needs them, and kept (at most
     ``limit`` articles): a base of thousands of articles neither analyses them all on its first question
     nor keeps every article's vocabulary in memory."""
 
     def __init__(
         self,
-        articles: Sequence[Article],
+        kb: KnowledgeBase,
         text: Callable[[Article], str],
         stored: ArticleTerms | None = None,
         limit: int = 4096,
     ) -> None:
-        self._articles = {a.meta.id: a for a in articles}
+        super().__init__(kb)
         self._text = text
         self._stored = stored  # computed at ingest (``ArticleTerms``): looked up, not analysed
         self._limit = limit
         self._done: dict[str, Terms] = {}
 
-    def __getitem__(self, key: str) -> Terms:
+    def _compute(self, article: Article) -> Terms:
+        key = article.meta.id
         got = self._done.get(key)
         if got is None:
             if len(self._done) >= self._limit:
                 self._done.pop(next(iter(self._done)))  # the oldest first
             got = self._stored.get(key) if self._stored is not None else None
             if got is None:
-                got = Terms(analyze(self._text(self._articles[key])))
+                got = Terms(analyze(self._text(article)))
             self._done[key] = got
         return got
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._articles)
-
-    def __len__(self) -> int:
-        return len(self._articles)
 
 
 class ArticleEngine:
@@ -171,10 +178,10 @@ class ArticleEngine:
         self.models = models
         self.direct = direct
         self.ignore = lexicon.function_stems  # question words and framing: no content
-        self.spans = _Spans(kb.articles)  # per article on first use: a large base starts without splitting all
+        self.spans = _Spans(kb)  # per article on first use: a large base starts without splitting all
         self._terms_cache: dict[tuple[str, int], Terms] = {}
-        self._article_terms = _PerArticle(kb.articles, lambda a: a.meta.title + "\n" + a.body, article_terms)
-        self._title_terms = _PerArticle(kb.articles, lambda a: a.meta.title)
+        self._article_terms = _PerArticle(kb, lambda a: a.meta.title + "\n" + a.body, article_terms)
+        self._title_terms = _PerArticle(kb, lambda a: a.meta.title)
 
     # --- question side ----------------------------------------------------------------------------
 

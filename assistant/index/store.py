@@ -222,9 +222,13 @@ def create_generation(client: chromadb.ClientAPI, settings: Settings, files: dic
     changed files make a new generation, whose vectors are reused). The files collection is made first, so
     a crash between the two leaves only debris that the next ingest drops."""
     name = new_generation_name(settings)
-    snapshot = json.dumps({"version": 1, "files": files}, ensure_ascii=False)
-    client.create_collection(name + FILES_SUFFIX, embedding_function=None, metadata={SNAPSHOT_KEY: snapshot})
+    _create_files_collection(client, name, files)
     return client.create_collection(name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+
+
+def _create_files_collection(client: chromadb.ClientAPI, generation: str, files: dict[str, str]) -> None:
+    snapshot = json.dumps({"version": 1, "files": files}, ensure_ascii=False)
+    client.create_collection(generation + FILES_SUFFIX, embedding_function=None, metadata={SNAPSHOT_KEY: snapshot})
 
 
 def move_snapshot_beside(client: chromadb.ClientAPI, generation: str, files: dict[str, str]) -> bool:
@@ -233,8 +237,7 @@ def move_snapshot_beside(client: chromadb.ClientAPI, generation: str, files: dic
     with contextlib.suppress(Exception):  # not found: an older index
         client.get_collection(generation + FILES_SUFFIX, embedding_function=None)
         return False
-    snapshot = json.dumps({"version": 1, "files": files}, ensure_ascii=False)
-    client.create_collection(generation + FILES_SUFFIX, embedding_function=None, metadata={SNAPSHOT_KEY: snapshot})
+    _create_files_collection(client, generation, files)
     client.get_collection(generation, embedding_function=None).modify(metadata={SNAPSHOT_KEY: ""})
     return True
 
@@ -402,9 +405,9 @@ class LiveVectorStore(VectorStore):
         distance) like Chroma's search: their vectors fetched by id, compared here."""
         import numpy as np
 
-        vector = np.asarray(self._embeddings.embed_query(query), dtype=np.float32)
         if not ids:
             return []
+        vector = np.asarray(self._embeddings.embed_query(query), dtype=np.float32)
         with store_errors(self._where, self._forget):
             got = self._open().get(ids=ids, include=["embeddings", "documents", "metadatas"])  # type: ignore[attr-defined]
         if not got["ids"]:

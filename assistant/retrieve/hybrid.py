@@ -25,9 +25,6 @@ def build_bm25(docs: list[Document], k: int) -> KeywordRetriever:
     return KeywordRetriever(index=KeywordIndex.build(docs), k=k)
 
 
-_matches = matches  # the name older callers use
-
-
 @runtime_checkable
 class ExactSearch(Protocol):
     """A vector store that can also search a few given documents exactly (``LiveVectorStore``)."""
@@ -52,8 +49,9 @@ class HybridRetriever(BaseRetriever):
     def _dense(self, query: str, where: dict[str, Any] | None) -> list[tuple[Document, float]]:
         """Dense hits within ``where``. A filter that keeps most documents is cheaper applied here, to an
         unfiltered search of ``candidate_k / share`` hits, than inside Chroma (its metadata pre-filter reads
-        every document it keeps); if fewer than ``candidate_k`` survive, Chroma filters after all. Either
-        way the hits are the filtered search's."""
+        every document it keeps); if fewer than ``candidate_k`` survive, Chroma filters after all. One that
+        keeps at most ``exact_max_docs`` is searched exactly over their vectors. Either way the hits are the
+        filtered search's."""
         if self.dense is None:
             return []
         k = self.candidate_k
