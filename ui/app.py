@@ -570,7 +570,6 @@ def warm_up(assistant: Assistant) -> None:
     (up to tens of seconds on a small CPU), and that wait belongs to start-up, not to the first reader."""
     t0 = time.perf_counter()
     try:
-        assistant.warm()  # the model and the vector indexes, which one question may not touch
         assistant.ask(next(iter(assistant.examples(1)), "مرحبا"))
     except Exception:  # a failed warm-up must not stop the UI; the first real question will say why
         log.exception("warm-up question failed")
