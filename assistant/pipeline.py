@@ -365,14 +365,14 @@ def build_pipeline(
             engines[key] = RecordsEngine(kb, key or None)
         return engines[key]
 
-    months = [name for m in kb.reference.months for name in m.names]
+    models = AnswerModels.load(settings.answerability_path)
     article = ArticleEngine(
         kb,
         lexicon,
         Coverage(vocab, lexicon.name_stems),
         sentences,
-        AnswerModels.load(settings.answerability_path),
-        DirectAnswers(months),
+        models,
+        DirectAnswers.for_base(kb, models.span_prior),
         article_terms,
     )
 

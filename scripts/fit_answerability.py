@@ -11,7 +11,8 @@ refused). Ranker rows: every candidate sentence of an in-base question, labelled
 gold answer. Answerability rows: one per question (its best candidate's features), labelled in-base
 (answerable) or left out. The threshold is the dev point that maximises refusals of left-out questions minus refusals
 of in-base ones (Youden's J); the quote ratio (when the runner-up sentence is quoted too) maximises gold
-among quoted sentences less 5 points per extra sentence. Writes
+among quoted sentences less 5 points per extra sentence; the short answer's span prior maximises its token
+F1 on the gold sentence (span choice apart from sentence ranking). Writes
 ``knowledge/reference/answerability.json`` and ``artifacts/fit/report.json``; vectors are cached in
 ``artifacts/fit/<split>/data`` between runs.
 """
@@ -29,7 +30,18 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 
-RANKER_FEATURES = ["dense", "lex", "lex_window", "lex_article", "title", "rank", "chunk_dense", "no_terms", "typed"]
+RANKER_FEATURES = [
+    "dense",
+    "lex",
+    "lex_window",
+    "lex_article",
+    "title",
+    "lex_topic",
+    "rank",
+    "chunk_dense",
+    "no_terms",
+    "typed",
+]
 ANSWERABLE_FEATURES = [
     "ranker",
     "dense",
@@ -54,11 +66,17 @@ ENGINE_RULES = {"out_of_scope", "articles", "article_asked", "refuse"}  # where 
 
 
 def candidate_rows(
-    knowledge_dir: Path, data_dir: Path, items: list[Labelled], only_article_engine: bool = False
+    knowledge_dir: Path,
+    data_dir: Path,
+    items: list[Labelled],
+    only_article_engine: bool = False,
+    spans: dict[str, list[str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Per question: its candidates' features and gold labels (the model is not involved). With
     ``only_article_engine``, questions another rule answers (claims, records, refusals before retrieval)
-    are left out: the models are only ever asked about the questions that reach the article engine."""
+    are left out: the models are only ever asked about the questions that reach the article engine.
+    ``spans``: each question's gold answer spans (SQuAD's), kept with the text of its best-ranked gold
+    sentence for fitting the short answer's span prior."""
     from assistant import Assistant
     from assistant.pipeline import Turn
     from assistant.settings import Settings
@@ -82,22 +100,21 @@ def candidate_rows(
             norm = normalize(text)
             return bool(keys) and all(any(k in norm for k in group) for group in keys)
 
+        labelled = [(c, gold(bot.kb.article(c.article_id).body[c.start : c.end])) for c in cands]
+        gold_sentence = next((bot.kb.article(c.article_id).body[c.start : c.end] for c, g in labelled if g), None)
         rows.append(
             {
                 "id": item_id,
+                "answers": (spans or {}).get(item_id, []),
+                "gold_sentence": gold_sentence,
                 "answerable": answerable,
                 "question": question,
+                "intent": turn.frame.intent,
+                "terms": pipe.article.content_terms(turn.frame.text),
                 "unknown_share": share,  # what the out_of_scope rule compares with max_unknown_share
                 "anchored": pipe.anchored(turn.frame),
                 "anchored_strictly": pipe.anchored(turn.frame, strict=True),
-                "candidates": [
-                    {
-                        "features": c.features,
-                        "id": c.source_id,
-                        "gold": gold(bot.kb.article(c.article_id).body[c.start : c.end]),
-                    }
-                    for c in cands
-                ],
+                "candidates": [{"features": c.features, "id": c.source_id, "gold": g} for c, g in labelled],
             }
         )
     return rows
@@ -110,7 +127,8 @@ def collect(split: str, source: Path, out: Path, leave_out: float, seed: int) ->
     kb = build_squad_kb(source, out / split, split=split, leave_out=leave_out, seed=seed)
     items: list[Labelled] = [(i.id, i.question or "", True, [i.expect.gold]) for i in kb.in_base]
     items += [(i.id, i.question or "", False, []) for i in kb.left_out]
-    return candidate_rows(kb.knowledge_dir, out / split / "data", items)
+    spans = {i.id: list(i.expect.gold) for i in kb.in_base}
+    return candidate_rows(kb.knowledge_dir, out / split / "data", items, spans=spans)
 
 
 def collect_own(dataset: Path, out: Path) -> list[dict[str, Any]]:
@@ -147,6 +165,37 @@ def fit_logistic(x, y, names: list[str], weights=None) -> dict[str, Any]:  # typ
         "mean": [round(float(v), 6) for v in mean],
         "scale": [round(float(v), 6) for v in scale],
     }
+
+
+SPAN_GRID = {
+    "decay": [0.5, 0.6, 0.7, 0.8, 0.9],
+    "behind": [0.0, 0.1, 0.2, 0.3, 0.5, 1.0],
+    "length_cap": [2, 3, 4, 5, 6],
+}
+
+
+def span_f1(rows: list[dict[str, Any]], direct) -> float:  # type: ignore[no-untyped-def]
+    """Mean token F1 (0–100) of the short answer found in each question's gold sentence: span choice alone,
+    apart from sentence ranking (questions whose candidates hold no gold sentence are left out)."""
+    from evals.squad import token_f1
+
+    scores = [
+        100.0
+        * max(token_f1(direct.find(q["gold_sentence"], set(q["terms"]), q["intent"]) or "", a) for a in q["answers"])
+        for q in rows
+        if q["answerable"] and q.get("gold_sentence") and q.get("answers")
+    ]
+    return sum(scores) / max(len(scores), 1)
+
+
+def fit_span_prior(rows: list[dict[str, Any]], kb):  # type: ignore[no-untyped-def]
+    """The grid point of ``SPAN_GRID`` with the best dev span F1 (the first of equals, in grid order)."""
+    import itertools
+
+    from assistant.answer.direct import DirectAnswers, SpanPrior
+
+    grid = [SpanPrior(*p) for p in itertools.product(*SPAN_GRID.values())]
+    return max(grid, key=lambda prior: span_f1(rows, DirectAnswers.for_base(kb, prior)))
 
 
 def _apart(a: str, b: str) -> bool:
@@ -296,8 +345,15 @@ def main(argv: list[str] | None = None) -> int:
             grid,
             key=lambda tu: (lambda m: m["left_out_refused"] - m["false_refusal"])(evaluate(dev_best, answerable, *tu)),
         )
+    from assistant.answer.direct import DirectAnswers
+    from assistant.knowledge.loader import load_knowledge
+
+    span_kb = load_knowledge(args.out / "dev" / "knowledge")  # ARCD's bases share the shipped reference data
+    prior = models.span_prior if args.report_only else fit_span_prior(data["dev"], span_kb)
     report = {s: evaluate(best_rows(rows, ranker, ratio), answerable, threshold, limit) for s, rows in data.items()}
-    print(f"threshold {threshold:.2f}, quote ratio {ratio:.1f}, max unknown share {limit:.2f}")
+    for s in ("dev", "test"):
+        report[s]["span_f1_gold_sentence"] = round(span_f1(data[s], DirectAnswers.for_base(span_kb, prior)), 1)
+    print(f"threshold {threshold:.2f}, quote ratio {ratio:.1f}, max unknown share {limit:.2f}, span prior {prior}")
     for s, m in report.items():
         print(
             f"{s:5s} in-base {m['in_base']:3d} left-out {m['left_out']:3d} | quoted sentences have gold "
@@ -305,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
             f" | gold in answer {m['gold_in_answer']:.3f}"
             " | false refusal "
             f"{m['false_refusal']:.3f} | left-out refused {m['left_out_refused']:.3f} | Brier {m['brier']:.3f}"
+            + (f" | span F1, gold sentence {m['span_f1_gold_sentence']:.1f}" if "span_f1_gold_sentence" in m else "")
         )
     if not args.report_only:
         digest = hashlib.sha256(args.source.read_bytes()).hexdigest()[:16]
@@ -312,6 +369,7 @@ def main(argv: list[str] | None = None) -> int:
             "threshold": threshold,
             "quote_ratio": ratio,
             "max_unknown_share": limit,
+            "direct": prior.to_json(),
             "ranker": ranker_json,
             "answerable": answerable_json,
             "provenance": {
@@ -324,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
                 "seed": args.seed,
                 "threshold_rule": "Youden's J on dev, with max_unknown_share: left_out_refused - false_refusal",
                 "quote_ratio_rule": "max over dev of gold among quoted sentences - 0.05 per extra sentence",
+                "direct_rule": "grid (SPAN_GRID) max over dev of the short answer's token F1 on the gold sentence",
                 "own_items": f"{args.own.name}: single-turn article and unanswerable items, weight {args.own_weight}",
                 **{s: {k: v for k, v in report[s].items() if k != "calibration"} for s in report},
             },

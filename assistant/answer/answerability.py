@@ -1,4 +1,5 @@
-"""Two small logistic models, fitted by ``scripts/fit_answerability.py`` and stored as data.
+"""Two small logistic models and the short answer's span prior, fitted by ``scripts/fit_answerability.py``
+and stored as data.
 
 ``ranker`` scores each candidate sentence (does it hold the answer?); ``answerable`` scores the question
 given its best sentence (does the knowledge base hold the answer at all?). Both are plain dot products
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.answer.direct import SpanPrior
 from assistant.errors import KnowledgeError
 
 
@@ -54,6 +56,7 @@ class AnswerModels:
     threshold: float  # answerable probability below which an article question is refused
     quote_ratio: float = 0.5  # the runner-up sentence is quoted too when it scores this share of the best
     max_unknown_share: float = 0.5  # the out_of_scope rule's limit, fitted with the threshold
+    span_prior: SpanPrior = field(default_factory=SpanPrior)  # where the short answer sits in its sentence
     provenance: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -66,6 +69,7 @@ class AnswerModels:
                 threshold=float(data["threshold"]),
                 quote_ratio=float(data.get("quote_ratio", 0.5)),
                 max_unknown_share=float(data.get("max_unknown_share", 0.5)),
+                span_prior=SpanPrior.from_json(data["direct"]) if "direct" in data else SpanPrior(),
                 provenance=dict(data.get("provenance", {})),
             )
         except FileNotFoundError as exc:

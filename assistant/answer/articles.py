@@ -251,6 +251,8 @@ class ArticleEngine:
                 unknown=unknown,
                 no_terms=0.0 if terms else 1.0,
                 # the sentence holds a span of the kind asked for (a date for «متى», a number for «كم»)
+                # the article's topic counts as said in each of its sentences: they name it by a pronoun
+                lex_topic=self.coverage.of(terms, here, self._title_terms[c.article_id]),
                 typed=float(self.direct.find(article.body[c.start : c.end], term_set, intent) is not None),
             )
             c.score = self.models.ranker.probability(c.features)

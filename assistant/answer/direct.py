@@ -2,8 +2,8 @@
 
 No reader model runs offline here, so this is the classic answer-type extractor: the question's intent
 says what kind of span answers it (a date for «متى», a number for «كم», a place for «أين»); the span is
-the one of that kind nearest the words the sentence shares with the question and not itself part of the
-question. Anything else is answered by the run of new words next to the shared ones («من هو X؟» → «صحفي
+the one of that kind the words the sentence shares with the question point at (``SpanPrior``) and not itself
+part of the question. Anything else is answered by the run of new words those shared words point at («من هو X؟» → «صحفي
 وإعلامي سعودي»). Month names come from the knowledge base's reference data, never from code.
 """
 
@@ -12,9 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from assistant.answer.vocabulary import covered
 from assistant.text import is_stopword, light_stem, normalize, stopwords, tokens_with_spans
+
+if TYPE_CHECKING:
+    from assistant.knowledge.loader import KnowledgeBase
 
 MAX_SPAN_TOKENS = 10
 DIGITS = re.compile(r"^\d[\d.,]*$")
@@ -35,6 +39,36 @@ class Token:
 
 
 @dataclass(frozen=True)
+class SpanPrior:
+    """Where the answer sits relative to the words a sentence shares with the question («anchors»): each
+    anchor pulls the spans next to it, less with every word between them, and an anchor after a span pulls
+    less than one before it, since Arabic states the answer after the words that ask for it («عاصمتها
+    الرباط», «يحده من الشمال تركيا»). Fitted on ARCD dev by ``scripts/fit_answerability.py`` and stored
+    with the answer models (``knowledge/reference/answerability.json``)."""
+
+    decay: float = 0.7  # an anchor's pull is multiplied by this for each word between it and the span
+    behind: float = 0.2  # the pull of an anchor that follows the span, against one that precedes it
+    length_cap: int = 4  # content words past which a longer span scores no higher
+
+    def pull(self, anchors: list[int], first: int, last: int) -> float:
+        """How strongly the anchors point at the span of tokens ``first``..``last``."""
+        total = 0.0
+        for a in anchors:
+            if a < first:
+                total += self.decay ** (first - a - 1)
+            elif a > last:
+                total += self.behind * self.decay ** (a - last - 1)
+        return total
+
+    @classmethod
+    def from_json(cls, data: dict[str, float]) -> SpanPrior:
+        return cls(float(data["decay"]), float(data["behind"]), int(data["length_cap"]))
+
+    def to_json(self) -> dict[str, float]:
+        return {"decay": self.decay, "behind": self.behind, "length_cap": self.length_cap}
+
+
+@dataclass(frozen=True)
 class Span:
     start: int
     end: int
@@ -47,10 +81,18 @@ class Span:
 class DirectAnswers:
     """Finds the short answer; ``month_names`` are every variant of every month (normalised on load)."""
 
-    def __init__(self, month_names: Iterable[str], number_words: Iterable[str] = ()) -> None:
+    def __init__(
+        self, month_names: Iterable[str], number_words: Iterable[str] = (), prior: SpanPrior | None = None
+    ) -> None:
         self.months = {normalize(m) for m in month_names}
         self.number_words = {normalize(w) for w in number_words}
         self.stops = stopwords()
+        self.prior = prior or SpanPrior()
+
+    @classmethod
+    def for_base(cls, kb: KnowledgeBase, prior: SpanPrior | None = None) -> DirectAnswers:
+        """As the answering core builds it: the base's own month names."""
+        return cls([name for m in kb.reference.months for name in m.names], prior=prior)
 
     def tokens(self, sentence: str, question_terms: set[str]) -> list[Token]:
         out = []
@@ -78,6 +120,13 @@ class DirectAnswers:
 
     def find(self, sentence: str, question_terms: set[str], intent: str) -> str | None:
         """The short answer in ``sentence``, or None when nothing there looks like one."""
+        span = self.best(sentence, question_terms, intent)
+        return (span.text(sentence) or None) if span is not None else None
+
+    def best(self, sentence: str, question_terms: set[str], intent: str) -> Span | None:
+        """The short answer's span, scored by how strongly the question's words point at it (``SpanPrior``):
+        a sentence whose shared words are followed by new ones is likelier to answer than one that only
+        repeats the question."""
         tokens = self.tokens(sentence, question_terms)
         anchors = [i for i, t in enumerate(tokens) if t.in_question]
         if not tokens:
@@ -91,19 +140,13 @@ class DirectAnswers:
         if span is None and intent in {"when", "count"}:
             return None  # the sentence has no date or number: it does not answer «متى»/«كم»
         span = span or self._novel(tokens, anchors)
-        if span is None:
-            return None
-        text = span.text(sentence)
-        return text or None
-
-    @staticmethod
-    def _distance(i: int, anchors: list[int]) -> int:
-        return min((abs(i - a) for a in anchors), default=len(anchors) + 3)
+        return span if span is not None and span.text(sentence) else None
 
     def _typed(
         self, tokens: list[Token], anchors: list[int], is_kind, *, extend: bool, unit: bool = False
     ) -> Span | None:  # type: ignore[no-untyped-def]
-        """Runs of date-like (or number) tokens not in the question; nearest the question's words wins."""
+        """Runs of date-like (or number) tokens not in the question; the one the anchors pull most wins
+        (the longer on a tie: «28 يوليو 1914» over «1914»)."""
         runs: list[tuple[int, int]] = []
         i = 0
         while i < len(tokens):
@@ -126,11 +169,8 @@ class DirectAnswers:
                 i += 1
         if not runs:
             return None
-        best = max(
-            runs,
-            key=lambda r: (r[1] - r[0] + 1) / (1 + min(self._distance(r[0], anchors), self._distance(r[1], anchors))),
-        )
-        return Span(tokens[best[0]].start, tokens[best[1]].end, 1.0)
+        best = max(runs, key=lambda r: (self.prior.pull(anchors, *r), r[1] - r[0]))
+        return Span(tokens[best[0]].start, tokens[best[1]].end, self.prior.pull(anchors, *best))
 
     def _novel(self, tokens: list[Token], anchors: list[int]) -> Span | None:
         """The run of words the question does not contain, next to the words it does."""
@@ -155,11 +195,13 @@ class DirectAnswers:
         if not runs:
             return None
 
+        cap = self.prior.length_cap
+
         def score(r: tuple[int, int]) -> float:
             # a date or number alone does not say who or what: those are the typed answers' job
             content = sum(1 for t in tokens[r[0] : r[1] + 1] if not (t.stop or t.number or t.month))
-            near = min(self._distance(r[0], anchors), self._distance(r[1], anchors)) if anchors else 1
-            return min(content, 6) / (1 + near)
+            pull = self.prior.pull(anchors, *r) if anchors else 1.0
+            return pull * min(content, cap) / cap
 
         best = max(runs, key=score)
         if score(best) <= 0:

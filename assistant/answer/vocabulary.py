@@ -26,6 +26,21 @@ if TYPE_CHECKING:
 
 TYPO_MIN_LENGTH = 5  # «سكان» (4) is one letter from «مكان»: too close to call a typo
 PRONOUN_SUFFIXES = ("ها", "هم", "هما", "هن", "ه", "كم", "نا", "وا", "ا")  # «ا»: tanwin fath (شريكاً)
+IMPERFECT_PREFIXES = frozenset("يتن")  # he / she / we of a present-tense verb: «تحد» ~ «يحده», «يقع» ~ «تقع»
+
+
+def person_forms(term: str) -> list[str]:
+    """The same verb in the other persons of its present tense («تقع» → «يقع», «نقع»), and a derived verb's
+    past tense for its present («ينتقد» ~ «انتقد», «يستخدم» ~ «استخدم»): one word that a question and a text
+    inflect differently. The past-tense «ا» only for words long enough to be forms VII–X («امن» is no verb)."""
+    if len(term) < 3:
+        return []
+    rest = term[1:]
+    if term[0] in IMPERFECT_PREFIXES:
+        return [p + rest for p in IMPERFECT_PREFIXES if p != term[0]] + (["ا" + rest] if len(term) >= 5 else [])
+    if term[0] == "ا" and len(term) >= 5:
+        return [p + rest for p in IMPERFECT_PREFIXES]
+    return []
 
 
 class Terms(frozenset[str]):
@@ -41,9 +56,11 @@ class Terms(frozenset[str]):
         return out
 
 
-def covered(term: str, have: set[str] | frozenset[str]) -> bool:
-    """Exact stem, or the same word with another light ending («نشاطا» ~ «نشاط», «شهران» ~ «شهري»): Arabic
-    inflection the light stemmer leaves, matched as a shared prefix of all but the last letter or two."""
+def covered(term: str, have: set[str] | frozenset[str], *, person: bool = True) -> bool:
+    """Exact stem, or the same word with another light ending («نشاطا» ~ «نشاط», «شهران» ~ «شهري»), or the
+    same verb in another person or tense (``person_forms``: a question asks where a country «تقع», the text
+    says it «يقع»): Arabic inflection the light stemmer leaves, matched as a shared prefix of all but the
+    last letter or two, and with the first letter swapped."""
     if term in have:
         return True
     if len(term) < 3 or term.isascii():
@@ -53,7 +70,7 @@ def covered(term: str, have: set[str] | frozenset[str]) -> bool:
         k = max(3, min(len(term), len(h)) - 1)
         if abs(len(term) - len(h)) <= 2 and len(h) >= 3 and h[:k] == term[:k]:
             return True
-    return False
+    return person and any(covered(f, have, person=False) for f in person_forms(term))
 
 
 @dataclass(frozen=True)
@@ -192,6 +209,7 @@ class Vocabulary:
         forms = {token, light_stem(token), *strip_clitics(token)}
         forms |= {light_stem(f) for f in strip_clitics(token)}
         forms |= {f[: -len(s)] for f in list(forms) for s in PRONOUN_SUFFIXES if f.endswith(s) and len(f) - len(s) >= 2}
+        forms |= {p for f in list(forms) for p in person_forms(f)}
         return token.isdigit() or bool(forms & self.known) or self._misspelt(token)
 
     def _misspelt(self, token: str) -> bool:

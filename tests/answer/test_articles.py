@@ -56,3 +56,14 @@ def test_a_when_question_gets_a_date_as_its_direct_answer(nile: Pipeline) -> Non
     text = "وفي عام 1902 افتتح سد أسوان القديم على نهر النيل."
     got = nile.article.direct.find(text, set(nile.article.content_terms("متى افتتح سد أسوان القديم؟")), "when")
     assert got is not None and "1902" in got
+
+
+def test_the_articles_topic_counts_as_said_in_each_of_its_sentences(nile: Pipeline) -> None:
+    # «كم يبلغ طوله؟» of a sentence that names the river only by a pronoun: the title supplies the topic
+    turn = nile.understand(Turn(question="كم يبلغ طول نهر النيل؟", history=[]))
+    cands = nile.article.candidates(turn.frame.text, [0.0], nile.retrieve_articles(turn), turn.frame.intent)
+    assert cands
+    for c in cands:
+        f = c.features
+        assert f["lex_topic"] >= max(f["lex"], f["title"]) - 1e-9
+    assert any(c.features["lex_topic"] > c.features["lex"] for c in cands), "a sentence without the title's words"

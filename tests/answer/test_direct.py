@@ -1,0 +1,59 @@
+"""The short answer's span: the run of new words that the question's words point at."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.answerability import AnswerModels
+from assistant.answer.direct import DirectAnswers, SpanPrior
+from assistant.settings import REPO_ROOT
+from assistant.text import analyze
+
+MONTHS = ["يناير", "يونيو", "يوليو", "نوفمبر"]
+
+
+def _find(sentence: str, question: str, intent: str, prior: SpanPrior | None = None) -> str | None:
+    return DirectAnswers(MONTHS, prior=prior).find(sentence, set(analyze(question)), intent)
+
+
+CAPITAL = "تشتهر بالزراعة والصناعة، وعاصمتها مدينة الرباط"
+
+
+def test_the_answer_follows_the_words_that_ask_for_it() -> None:
+    assert _find(CAPITAL, "ما عاصمة المغرب؟", "what") == "مدينة الرباط"
+
+
+def test_the_shipped_models_carry_a_fitted_prior() -> None:
+    models = AnswerModels.load(REPO_ROOT / "knowledge" / "reference" / "answerability.json")
+    assert models.span_prior != SpanPrior() or models.provenance.get("direct_rule")
+    assert 0 < models.span_prior.decay <= 1 and 0 <= models.span_prior.behind <= 1
+    assert models.span_prior.length_cap >= 1
+
+
+def test_a_number_after_its_noun_beats_a_nearer_one_before() -> None:
+    sentence = "تغطي مساحة 30528 كيلومتر مربع، وعدد سكانها حوالي 11 مليون نسمة."
+    got = _find(sentence, "كم عدد سكان بلجيكا؟", "count")
+    assert got is not None and got.startswith("11 مليون")
+
+
+def test_a_date_keeps_its_day_and_month() -> None:
+    got = _find("نشبت الحرب في أوروبا من 28 يوليو 1914 وانتهت في 11 نوفمبر 1918.", "متى نشبت الحرب؟", "when")
+    assert got == "28 يوليو 1914"
+
+
+def test_without_a_date_a_when_question_has_no_short_answer() -> None:
+    assert _find("ينبع النيل الأبيض من بحيرة فيكتوريا.", "متى ينبع النيل؟", "when") is None
+
+
+def test_the_prior_decides_between_before_and_after() -> None:
+    # an anchor after a span pulling as hard as one before it brings back the longer run before «عاصمتها»
+    even = SpanPrior(decay=0.7, behind=1.0, length_cap=4)
+    assert _find(CAPITAL, "ما عاصمة المغرب؟", "what", even) == "تشتهر بالزراعة والصناعة"
+
+
+def test_pull_decays_with_distance_and_weighs_anchors_behind_less() -> None:
+    prior = SpanPrior(decay=0.5, behind=0.2, length_cap=4)
+    assert prior.pull([0], 1, 2) == pytest.approx(1.0)
+    assert prior.pull([0], 3, 4) == pytest.approx(0.25)
+    assert prior.pull([5], 1, 2) == pytest.approx(0.2 * 0.25)
+    assert SpanPrior.from_json(prior.to_json()) == prior
