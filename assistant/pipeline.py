@@ -379,5 +379,5 @@ def build_pipeline(
     def residual_terms(question: str) -> list[str]:
         return [t for t in article.content_terms(question) if t not in lexicon.cue_stems]
 
-    claims = ClaimsEngine(kb, records_for, residual_terms)
+    claims = ClaimsEngine(kb, records_for, residual_terms, article.terms_of, settings.max_listed_articles)
     return Pipeline(settings, lexicon, retriever, records_for, claims, article, vocab, embed_query)

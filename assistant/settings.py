@@ -90,6 +90,12 @@ class Settings(BaseSettings):
         None,
         description="Fitted answerability/ranking model (JSON); default <knowledge_dir>/reference/answerability.json.",
     )
+    max_listed_articles: int = Field(
+        3,
+        ge=1,
+        description="A question about «the article» in a base of several, naming none, is answered for each "
+        "article (labelled) up to this many; beyond it the reader is asked which one, with suggestions.",
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected, not truncated.")
     max_history_turns: int = Field(12, ge=0, description="Turns of history used to resolve follow-ups.")
     max_history_turn_chars: int = Field(

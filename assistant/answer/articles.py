@@ -183,6 +183,10 @@ class ArticleEngine:
         self._article_terms = _PerArticle(kb, lambda a: a.meta.title + "\n" + a.body, article_terms)
         self._title_terms = _PerArticle(kb, lambda a: a.meta.title)
 
+    def terms_of(self, article_id: str) -> Terms:
+        """The article's stems, title and body (stored at ingest, else analysed once and kept)."""
+        return self._article_terms[article_id]
+
     # --- question side ----------------------------------------------------------------------------
 
     def content_terms(self, question: str) -> list[str]:
@@ -247,12 +251,12 @@ class ArticleEngine:
                 lex_window=self.coverage.of(terms, before, here, after),
                 lex_article=self.coverage.of(terms, self._article_terms[c.article_id]),
                 title=self.coverage.of(terms, self._title_terms[c.article_id]),
+                # the article's topic counts as said in each of its sentences: they name it by a pronoun
+                lex_topic=self.coverage.of(terms, here, self._title_terms[c.article_id]),
                 missing=self.coverage.salient_missing(terms, self._article_terms[c.article_id]),
                 unknown=unknown,
                 no_terms=0.0 if terms else 1.0,
                 # the sentence holds a span of the kind asked for (a date for «متى», a number for «كم»)
-                # the article's topic counts as said in each of its sentences: they name it by a pronoun
-                lex_topic=self.coverage.of(terms, here, self._title_terms[c.article_id]),
                 typed=float(self.direct.find(article.body[c.start : c.end], term_set, intent) is not None),
             )
             c.score = self.models.ranker.probability(c.features)

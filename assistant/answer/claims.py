@@ -13,6 +13,7 @@ from assistant.answer import arabic
 from assistant.answer.cite import article_citation
 from assistant.answer.draft import Draft
 from assistant.answer.records import RecordsEngine
+from assistant.answer.vocabulary import covered
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.knowledge.schema import Claim, RecordCollection
 from assistant.models import Citation
@@ -23,9 +24,18 @@ RecordsFor = Callable[[Sequence[str]], RecordsEngine]
 
 
 class ClaimsEngine:
-    def __init__(self, kb: KnowledgeBase, records_for: RecordsFor, residual_terms: Callable[[str], list[str]]) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        records_for: RecordsFor,
+        residual_terms: Callable[[str], list[str]],
+        article_terms: Callable[[str], frozenset[str]] = lambda _: frozenset(),
+        max_listed_articles: int = 3,
+    ) -> None:
         self.kb = kb
         self.residual_terms = residual_terms  # a question's content words beyond its cue and framing words
+        self.article_terms = article_terms  # an article's own stems (title and body)
+        self.max_listed_articles = max_listed_articles
         self.records_for = records_for
         self.by_article: dict[str, dict[str, Claim]] = {}
         for cf in kb.claims:
@@ -42,9 +52,12 @@ class ClaimsEngine:
 
     # --- routing within the claims -----------------------------------------------------------------
 
-    def answer(self, frame: Frame, articles: Sequence[str], collections: Sequence[str]) -> Draft | None:
+    def answer(
+        self, frame: Frame, articles: Sequence[str], collections: Sequence[str], named: bool = True
+    ) -> Draft | None:
         """Answer from the claims of ``articles`` (most relevant first) when the question is about totals,
-        busy months, axes, named countries, an article itself (title, date, publisher) or a subject's role."""
+        busy months, axes, named countries, an article itself (title, date, publisher) or a subject's role.
+        ``named``: the question (or the turn it follows) named its article or subject."""
         article = "article" in frame.flags
         plain = not [e for e in frame.filters if not (article and e.type == "kind")]
         places = frame.of("country") + frame.of("region") + frame.of("city")
@@ -57,8 +70,10 @@ class ClaimsEngine:
             return self._role(collections)
         if frame.target == "author" and articles and len(self.residual_terms(frame.text)) <= 1:
             return self._author(articles[0])
-        if self._asks_metadata(frame, article and plain):
-            return self._metadata(articles[0]) if articles else None
+        if articles and self._asks_metadata(frame, article and plain, articles[0]):
+            if named or len(articles) == 1 or self.residual_terms(frame.text):
+                return self._metadata(articles[0])  # the one named, or the one its words describe
+            return self._each_article(articles)  # «متى نُشر المقال؟» of a base of several, naming none
         kind: Callable[[str], Draft | None] | None = None
         if "busiest" in frame.flags and not places and frame.target not in {"country", "city"}:
             kind = self._busiest
@@ -89,12 +104,30 @@ class ClaimsEngine:
             cites += d.citations
         return Draft("\n".join(parts), True, cites, route="claims")
 
-    def _asks_metadata(self, frame: Frame, about_article: bool) -> bool:
+    def _asks_metadata(self, frame: Frame, about_article: bool, article_id: str) -> bool:
         """«متى نُشر المقال؟», «من كاتب المقال؟» — but not «ما رأي كاتب المقال في السياسة الخارجية؟»: a
-        metadata word asks for metadata only when the question says little else."""
+        metadata word asks for metadata only when the question says little else. With a publication word,
+        the article's own words only say which article («متى نُشر مقال أنفاس بريس عن دبلوماسية حموشي
+        الأمنية؟»); without one («متى … حسب المقال؟») they are what is asked."""
         if frame.target != "metadata" and not (about_article and frame.intent == "when"):
             return False
-        return len(self.residual_terms(frame.text)) <= 1
+        rest = self.residual_terms(frame.text)
+        if frame.target == "metadata":
+            own = self.article_terms(article_id)
+            rest = [t for t in rest if not covered(t, own)]
+        return len(rest) <= 1
+
+    def _each_article(self, articles: Sequence[str]) -> Draft:
+        """Each article's metadata, labelled, for a few; for more, which one? — with a question per article
+        as a suggestion (most relevant first), since answering for one of many would be a guess."""
+        if len(articles) <= self.max_listed_articles:
+            drafts = [self._metadata(a) for a in articles]
+            text = "\n".join(f"• {d.text}" for d in drafts)
+            return Draft(text, True, [c for d in drafts for c in d.citations], route="claims")
+        how_many = arabic.counted(len(articles), "مقال", "مقالان", "مقالات", "مقالاً")
+        text = f"في قاعدة المعرفة {how_many}؛ عن أي مقال تسأل؟"
+        suggestions = [f"متى نُشر مقال «{self.kb.article(a).meta.title}»؟" for a in articles[:4]]
+        return Draft(text, False, route="refusal", suggestions=suggestions)
 
     def _unknown_year(self, frame: Frame, articles: Sequence[str]) -> bool:
         """«كم لقاء سنة 2023؟» when the article counts 2024: not the article's total."""

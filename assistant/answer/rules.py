@@ -76,7 +76,7 @@ class Claims:
     name = "claims"
 
     def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
-        return p.claims.answer(turn.frame, p.articles_in_order(turn), turn.scope.collections)
+        return p.claims.answer(turn.frame, p.articles_in_order(turn), turn.scope.collections, turn.scope.named)
 
 
 class ArticleAsked:
