@@ -9,8 +9,9 @@ fitted on; the paraphrase split is never used here),
 each built into a knowledge base with a fraction of its articles left out (their questions must be
 refused). Ranker rows: every candidate sentence of an in-base question, labelled by whether it holds a
 gold answer. Answerability rows: one per question (its best candidate's features), labelled in-base
-(answerable) or left out. The threshold is the dev point that maximises refusals of left-out questions minus refusals
-of in-base ones (Youden's J); the quote ratio (when the runner-up sentence is quoted too) maximises gold
+(answerable) or left out. The threshold is the dev point that maximises refusals of left-out questions, weighted
+by ``--answer-cost`` (answering what the base does not hold costs that many false refusals), minus refusals of
+in-base ones (a cost-weighted Youden's J); the quote ratio (when the runner-up sentence is quoted too) maximises gold
 among quoted sentences less 5 points per extra sentence; the short answer's span prior maximises its token
 F1 on the gold sentence (span choice apart from sentence ranking). Writes
 ``knowledge/reference/answerability.json`` and ``artifacts/fit/report.json``; vectors are cached in
@@ -295,6 +296,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=ROOT / "knowledge" / "reference" / "answerability.json")
     parser.add_argument("--own", type=Path, default=ROOT / "evals" / "datasets" / "core.jsonl")
     parser.add_argument("--own-weight", type=float, default=10.0, help="Weight of each own item against ARCD's.")
+    parser.add_argument(
+        "--answer-cost",
+        type=float,
+        default=2.0,
+        help="What answering a question the base does not hold costs, in false refusals (threshold fit).",
+    )
     parser.add_argument("--leave-out", type=float, default=0.33)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--report-only", action="store_true", help="Score the saved model on both splits.")
@@ -341,10 +348,13 @@ def main(argv: list[str] | None = None) -> int:
         ratio = max([i / 10 for i in range(1, 11)], key=quote_value)
         dev_best = best_rows(data["dev"] + data["own"], ranker, ratio)
         grid = [(t / 100, u / 20) for t in range(5, 96) for u in range(6, 21)]
-        threshold, limit = max(  # Youden's J: refused left-out questions minus refused in-base ones
-            grid,
-            key=lambda tu: (lambda m: m["left_out_refused"] - m["false_refusal"])(evaluate(dev_best, answerable, *tu)),
-        )
+        cost = args.answer_cost  # cost-weighted Youden's J: refused left-out questions minus refused in-base ones
+
+        def utility(tu: tuple[float, float]) -> float:
+            m = evaluate(dev_best, answerable, *tu)
+            return cost * m["left_out_refused"] - m["false_refusal"]
+
+        threshold, limit = max(grid, key=utility)
     from assistant.answer.direct import DirectAnswers
     from assistant.knowledge.loader import load_knowledge
 
@@ -380,7 +390,8 @@ def main(argv: list[str] | None = None) -> int:
                 "split": "dev (titles hashed, ~60%)",
                 "leave_out": args.leave_out,
                 "seed": args.seed,
-                "threshold_rule": "Youden's J on dev, with max_unknown_share: left_out_refused - false_refusal",
+                "threshold_rule": "cost-weighted Youden's J on dev, with max_unknown_share: "
+                f"{args.answer_cost} * left_out_refused - false_refusal",
                 "quote_ratio_rule": "max over dev of gold among quoted sentences - 0.05 per extra sentence",
                 "direct_rule": "grid (SPAN_GRID) max over dev of the short answer's token F1 on the gold sentence",
                 "own_items": f"{args.own.name}: single-turn article and unanswerable items, weight {args.own_weight}",

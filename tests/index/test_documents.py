@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from assistant.index.documents import MAX_CHUNK_CHARS, build_documents, chunk_article
+from assistant.index.documents import (
+    MAX_CHUNK_CHARS,
+    article_sentences,
+    build_documents,
+    chunk_article,
+    sentence_documents,
+)
 from assistant.knowledge.loader import load_knowledge
 from tests.conftest import KNOWLEDGE
 
@@ -32,3 +38,13 @@ def test_documents_have_content_hash_ids_and_integer_dates() -> None:
     assert doha.metadata["date"] == 20240421 and doha.metadata["country"] == "QA"
     assert "الدوحة" in doha.page_content and "قطر" in doha.page_content
     assert all(isinstance(d.metadata["date"], int) for d in docs)
+
+
+def test_a_sentence_is_embedded_after_its_articles_title() -> None:
+    article = load_knowledge(KNOWLEDGE).articles[0]
+    docs = sentence_documents(article)
+    spans = article_sentences(article)
+    assert len(docs) == len(spans) > 5
+    for doc, (start, end) in zip(docs, spans, strict=True):
+        assert doc.page_content == f"{article.meta.title}: {article.body[start:end]}"
+        assert (doc.metadata["start"], doc.metadata["end"]) == (start, end)
