@@ -49,23 +49,31 @@ class SpanPrior:
     decay: float = 0.7  # an anchor's pull is multiplied by this for each word between it and the span
     behind: float = 0.2  # the pull of an anchor that follows the span, against one that precedes it
     length_cap: int = 4  # content words past which a longer span scores no higher
+    typed_behind: float = 0.5  # ``behind`` for a date or number: «في 28 يونيو 1914، قام …» puts it first
 
-    def pull(self, anchors: list[int], first: int, last: int) -> float:
+    def pull(self, anchors: list[int], first: int, last: int, *, typed: bool = False) -> float:
         """How strongly the anchors point at the span of tokens ``first``..``last``."""
+        behind = self.typed_behind if typed else self.behind
         total = 0.0
         for a in anchors:
             if a < first:
                 total += self.decay ** (first - a - 1)
             elif a > last:
-                total += self.behind * self.decay ** (a - last - 1)
+                total += behind * self.decay ** (a - last - 1)
         return total
 
     @classmethod
     def from_json(cls, data: dict[str, float]) -> SpanPrior:
-        return cls(float(data["decay"]), float(data["behind"]), int(data["length_cap"]))
+        typed_behind = float(data.get("typed_behind", data["behind"]))
+        return cls(float(data["decay"]), float(data["behind"]), int(data["length_cap"]), typed_behind)
 
     def to_json(self) -> dict[str, float]:
-        return {"decay": self.decay, "behind": self.behind, "length_cap": self.length_cap}
+        return {
+            "decay": self.decay,
+            "behind": self.behind,
+            "length_cap": self.length_cap,
+            "typed_behind": self.typed_behind,
+        }
 
 
 @dataclass(frozen=True)
@@ -91,8 +99,13 @@ class DirectAnswers:
 
     @classmethod
     def for_base(cls, kb: KnowledgeBase, prior: SpanPrior | None = None) -> DirectAnswers:
-        """As the answering core builds it: the base's own month names."""
-        return cls([name for m in kb.reference.months for name in m.names], prior=prior)
+        """As the answering core builds it: the base's own month names and number words (the shipped ones
+        when it has none), so that «ثلاثة آلاف جزيرة» answers «كم»."""
+        from assistant.text.numbers import NumberWords
+        from assistant.text.tokenize import KNOWLEDGE_DIR
+
+        numbers = NumberWords.load(kb.root).words or NumberWords.load(KNOWLEDGE_DIR).words
+        return cls([name for m in kb.reference.months for name in m.names], numbers, prior=prior)
 
     def tokens(self, sentence: str, question_terms: set[str]) -> list[Token]:
         out = []
@@ -169,8 +182,8 @@ class DirectAnswers:
                 i += 1
         if not runs:
             return None
-        best = max(runs, key=lambda r: (self.prior.pull(anchors, *r), r[1] - r[0]))
-        return Span(tokens[best[0]].start, tokens[best[1]].end, self.prior.pull(anchors, *best))
+        best = max(runs, key=lambda r: (self.prior.pull(anchors, *r, typed=True), r[1] - r[0]))
+        return Span(tokens[best[0]].start, tokens[best[1]].end, self.prior.pull(anchors, *best, typed=True))
 
     def _novel(self, tokens: list[Token], anchors: list[int]) -> Span | None:
         """The run of words the question does not contain, next to the words it does."""

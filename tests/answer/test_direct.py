@@ -57,3 +57,18 @@ def test_pull_decays_with_distance_and_weighs_anchors_behind_less() -> None:
     assert prior.pull([0], 3, 4) == pytest.approx(0.25)
     assert prior.pull([5], 1, 2) == pytest.approx(0.2 * 0.25)
     assert SpanPrior.from_json(prior.to_json()) == prior
+
+
+def test_a_date_before_the_words_that_ask_for_it_still_answers() -> None:
+    sentence = "وفي يوم 28 يونيو 1914، قام برينسيب باغتيال ولي عهد النمسا في سراييفو، ما أدى إلى أزمة يوليو."
+    question = "متى قام برينسيب باغتيال ولي عهد النمسا؟"
+    assert _find(sentence, question, "when", SpanPrior(0.9, 0.0, 2, typed_behind=1.0)) == "28 يونيو 1914"
+    # were a date after the question's words all that counted, the month of the crisis would answer
+    assert _find(sentence, question, "when", SpanPrior(0.9, 0.0, 2, typed_behind=0.0)) == "يوليو"
+
+
+def test_number_words_count_and_the_counted_noun_after_a_number_points_at_it() -> None:
+    sentence = "تتكون اليابان من جزر عديدة (حوالي ثلاثة آلاف جزيرة)، أربع منها هي الأهم."
+    direct = DirectAnswers(MONTHS, ["ثلاثة", "آلاف", "أربع"], SpanPrior(0.9, 0.0, 2, typed_behind=1.0))
+    got = direct.find(sentence, set(analyze("كم جزيرة في اليابان؟")), "count")
+    assert got is not None and got.startswith("ثلاثة")
