@@ -11,7 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.text import analyze, analyze_tokens, light_stem, strip_clitics, tokenize
@@ -57,6 +57,21 @@ class Terms(frozenset[str]):
 
 
 def covered(term: str, have: set[str] | frozenset[str], *, person: bool = True) -> bool:
+    """Whether ``have`` holds ``term`` in any inflection (``_covered``); answers for a frozen set of stems are
+    kept, since ranking one question's candidates asks about the same words and sentences several times."""
+    if term in have:
+        return True
+    if isinstance(have, frozenset):
+        return _covered_cached(term, have, person)
+    return _covered(term, have, person=person)
+
+
+@lru_cache(maxsize=16384)  # one question's words × its candidates' sentences; small, so it holds few sets alive
+def _covered_cached(term: str, have: frozenset[str], person: bool) -> bool:
+    return _covered(term, have, person=person)
+
+
+def _covered(term: str, have: set[str] | frozenset[str], *, person: bool = True) -> bool:
     """Exact stem, or the same word with another light ending («نشاطا» ~ «نشاط», «شهران» ~ «شهري»), or the
     same verb in another person or tense (``person_forms``: a question asks where a country «تقع», the text
     says it «يقع»): Arabic inflection the light stemmer leaves, matched as a shared prefix of all but the
@@ -70,7 +85,7 @@ def covered(term: str, have: set[str] | frozenset[str], *, person: bool = True) 
         k = max(3, min(len(term), len(h)) - 1)
         if abs(len(term) - len(h)) <= 2 and len(h) >= 3 and h[:k] == term[:k]:
             return True
-    return person and any(covered(f, have, person=False) for f in person_forms(term))
+    return person and any(_covered(f, have, person=False) for f in person_forms(term))
 
 
 @dataclass(frozen=True)
