@@ -52,6 +52,11 @@ ARCD = Path("/work/shared/datasets/arcd/arcd-train.json")
 EVALS = REPO / "evals" / "datasets" / "core.jsonl"
 CACHE = Path.home() / ".cache" / "arabic-assistant" / "bench"
 PARAGRAPHS_PER_ARTICLE = 50
+# A distractor chunk's vector is its sentences' mean less this share of the mean of all ARCD sentence vectors,
+# renormalised: a plain mean leans towards what every vector shares ("hubness") and sits nearer to every
+# question than real embeddings of the same texts do. Fitted by benchmarks/bench_distractors.py on 120 chunks
+# embedded for real (questions come to them at the same mean similarity), checked on 120 others.
+DISTRACTOR_CENTERING = 0.3
 TARGETS = {"p50_ms": 50.0, "p95_ms": 150.0, "load_s": 5.0, "rss_mb": 2560.0, "recall_drop": 5.0}
 
 
@@ -158,17 +163,20 @@ class CorpusEmbedder:
     """What ingest embeds with: a cached real vector, or a distractor chunk's mean of its sentences' vectors;
     anything else (the real base's texts) is embedded for real and cached."""
 
-    def __init__(self, cache: VectorCache, parts: dict[str, list[str]]) -> None:
+    def __init__(
+        self, cache: VectorCache, parts: dict[str, list[str]], centering: float = DISTRACTOR_CENTERING
+    ) -> None:
         self.cache = cache
         self.parts = parts
         self.model_id = cache.model_id
+        self.centre = centering * np.mean(np.stack(list(cache.vectors.values())), axis=0) if centering else 0.0
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         self.cache.ensure([t for t in texts if t not in self.parts and self._bare(t) is None])
         out = []
         for t in texts:
             if t in self.parts:
-                v = np.mean([self.cache.vectors[p] for p in self.parts[t]], axis=0)
+                v = np.mean([self.cache.vectors[p] for p in self.parts[t]], axis=0) - self.centre
                 v = v / (np.linalg.norm(v) or 1.0)
             else:
                 v = self.cache.vectors.get(t)
@@ -432,7 +440,15 @@ def folder_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
 
 
-def measure(size: int, mode: str, work: Path, embedder: CorpusEmbedder, knowledge: Path, limit: int) -> dict[str, Any]:
+def measure(
+    size: int,
+    mode: str,
+    work: Path,
+    embedder: CorpusEmbedder,
+    knowledge: Path,
+    limit: int,
+    wanted: tuple[str, ...] = ("new", "old", "new-fresh-host"),
+) -> dict[str, Any]:
     from assistant.index import keywords
     from assistant.index.ingest import ingest
     from assistant.knowledge.loader import load_knowledge
@@ -470,7 +486,9 @@ def measure(size: int, mode: str, work: Path, embedder: CorpusEmbedder, knowledg
         print(f"[{size} {mode}] ingest {report.seconds:.1f} s, chroma {index_bytes / 2**20:.0f} MB", file=sys.stderr)
         row["dense"] = dense_probe(settings, report.collection, [embedder.cache.vectors[t] for t in probe_texts()])
         print(f"[{size} {mode}] dense: {json.dumps(row['dense'])}", file=sys.stderr, flush=True)
-        variants = ["new", "old"] + (["new-fresh-host"] if mode == "server" else [])
+        variants = [
+            v for v in ["new", "old", "new-fresh-host"] if v in wanted and (mode == "server" or v != "new-fresh-host")
+        ]
         for variant in variants:
             settings_json = dict(base)
             layout = contextlib.nullcontext()
@@ -695,6 +713,13 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench-scale"))
     parser.add_argument("--append", action="store_true", help="keep other sizes' rows of an earlier results.json")
     parser.add_argument("--keyword-only", action="store_true", help="keyword search alone, old vs new (no Chroma)")
+    parser.add_argument("--variants", default="new,old,new-fresh-host", help="which of new, old, new-fresh-host")
+    parser.add_argument(
+        "--centering",
+        type=float,
+        default=DISTRACTOR_CENTERING,
+        help="share of the mean sentence vector taken off a distractor's (0: the plain mean, as before)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--settings", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -730,9 +755,11 @@ def main() -> int:
     for size in sizes:
         knowledge = args.work / f"knowledge-{size}"
         parts = write_corpus(knowledge, size, sentences, titles)
-        embedder = CorpusEmbedder(cache, parts)
+        embedder = CorpusEmbedder(cache, parts, args.centering)
         for mode in modes:
-            rows.append(measure(size, mode, args.work, embedder, knowledge, args.questions))
+            rows.append(
+                measure(size, mode, args.work, embedder, knowledge, args.questions, tuple(args.variants.split(",")))
+            )
             rows.sort(key=lambda r: (r["size"], r["mode"]))
             (args.out / "results.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
         shutil.rmtree(args.work / f"embedded-{size}", ignore_errors=True)
