@@ -2,9 +2,10 @@
 
 No reader model runs offline here, so this is the classic answer-type extractor: the question's intent
 says what kind of span answers it (a date for «متى», a number for «كم», a place for «أين»); the span is
-the one of that kind the words the sentence shares with the question point at (``SpanPrior``) and not itself
-part of the question. Anything else is answered by the run of new words those shared words point at («من هو X؟» → «صحفي
-وإعلامي سعودي»). Month names come from the knowledge base's reference data, never from code.
+the one of that kind, not itself part of the question, that the words the sentence shares with the
+question point at (``SpanPrior``). Anything else is answered by the run of new words those shared words
+point at («من هو X؟» → «صحفي وإعلامي سعودي»). Month names and number words come from the knowledge base's
+reference data, never from code.
 """
 
 from __future__ import annotations
