@@ -29,8 +29,8 @@ class ClaimsEngine:
         kb: KnowledgeBase,
         records_for: RecordsFor,
         residual_terms: Callable[[str], list[str]],
-        article_terms: Callable[[str], frozenset[str]] = lambda _: frozenset(),
-        max_listed_articles: int = 3,
+        article_terms: Callable[[str], frozenset[str]],
+        max_listed_articles: int,
     ) -> None:
         self.kb = kb
         self.residual_terms = residual_terms  # a question's content words beyond its cue and framing words

@@ -134,13 +134,6 @@ class DirectAnswers:
 
     def find(self, sentence: str, question_terms: set[str], intent: str) -> str | None:
         """The short answer in ``sentence``, or None when nothing there looks like one."""
-        span = self.best(sentence, question_terms, intent)
-        return (span.text(sentence) or None) if span is not None else None
-
-    def best(self, sentence: str, question_terms: set[str], intent: str) -> Span | None:
-        """The short answer's span, scored by how strongly the question's words point at it (``SpanPrior``):
-        a sentence whose shared words are followed by new ones is likelier to answer than one that only
-        repeats the question."""
         tokens = self.tokens(sentence, question_terms)
         anchors = [i for i, t in enumerate(tokens) if t.in_question]
         if not tokens:
@@ -154,7 +147,9 @@ class DirectAnswers:
         if span is None and intent in {"when", "count"}:
             return None  # the sentence has no date or number: it does not answer «متى»/«كم»
         span = span or self._novel(tokens, anchors)
-        return span if span is not None and span.text(sentence) else None
+        if span is None:
+            return None
+        return span.text(sentence) or None
 
     def _typed(
         self, tokens: list[Token], anchors: list[int], is_kind, *, extend: bool, unit: bool = False
@@ -184,7 +179,7 @@ class DirectAnswers:
         if not runs:
             return None
         best = max(runs, key=lambda r: (self.prior.pull(anchors, *r, typed=True), r[1] - r[0]))
-        return Span(tokens[best[0]].start, tokens[best[1]].end, self.prior.pull(anchors, *best, typed=True))
+        return Span(tokens[best[0]].start, tokens[best[1]].end, 1.0)
 
     def _novel(self, tokens: list[Token], anchors: list[int]) -> Span | None:
         """The run of words the question does not contain, next to the words it does."""
