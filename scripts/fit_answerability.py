@@ -38,6 +38,7 @@ RANKER_FEATURES = [
     "lex_article",
     "title",
     "lex_topic",
+    "lex_beyond_lead",
     "rank",
     "chunk_dense",
     "no_terms",
@@ -112,6 +113,9 @@ def candidate_rows(
                 "question": question,
                 "intent": turn.frame.intent,
                 "terms": pipe.article.content_terms(turn.frame.text),
+                # as the engine weighs them for the short answer (its best gold sentence's article)
+                "weights": {t: pipe.article.coverage.weight(t) for t in pipe.article.content_terms(turn.frame.text)},
+                "topic": _topic(pipe, turn.frame.text, next((c.article_id for c, g in labelled if g), None)),
                 "unknown_share": share,  # what the out_of_scope rule compares with max_unknown_share
                 "anchored": pipe.anchored(turn.frame),
                 "anchored_strictly": pipe.anchored(turn.frame, strict=True),
@@ -119,6 +123,16 @@ def candidate_rows(
             }
         )
     return rows
+
+
+def _topic(pipe, question: str, article_id: str | None) -> list[str]:  # type: ignore[no-untyped-def]
+    """The question's words that the article's title holds (the short answer's ``topic``)."""
+    from assistant.answer.vocabulary import covered
+
+    if article_id is None:
+        return []
+    title = pipe.article._title_terms[article_id]
+    return [t for t in pipe.article.content_terms(question) if covered(t, title)]
 
 
 def collect(split: str, source: Path, out: Path, leave_out: float, seed: int) -> list[dict[str, Any]]:
@@ -168,12 +182,57 @@ def fit_logistic(x, y, names: list[str], weights=None) -> dict[str, Any]:  # typ
     }
 
 
+def fit_pairwise(questions: list[tuple[list[dict[str, Any]], float]], names: list[str]) -> dict[str, Any]:
+    """The ranker: weights fitted on pairs (a gold sentence against another candidate of the same question,
+    each question weighing ``weight`` in all), so they learn which of a question's sentences answers rather
+    than how answer-like a sentence looks across questions; then Platt-scaled on the candidates' own labels,
+    so that its output is a probability (the quote ratio and the answerability model read it as one)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    every = [c for cands, _ in questions for c in cands]
+    x_all = _matrix([c["features"] for c in every], names)
+    mean, scale = x_all.mean(axis=0), x_all.std(axis=0)
+    scale[scale == 0] = 1.0
+    diffs, weights = [], []
+    for cands, weight in questions:
+        x = (_matrix([c["features"] for c in cands], names) - mean) / scale
+        gold = [i for i, c in enumerate(cands) if c["gold"]]
+        other = [i for i, c in enumerate(cands) if not c["gold"]]
+        for i in gold:
+            for j in other:
+                diffs.append(x[i] - x[j])
+                weights.append(weight / (len(gold) * len(other)))
+    d, w = np.array(diffs), np.array(weights)
+    pairwise = LogisticRegression(C=1.0, fit_intercept=False, max_iter=5000)
+    pairwise.fit(np.vstack([d, -d]), np.r_[np.ones(len(d)), np.zeros(len(d))], sample_weight=np.r_[w, w])
+    coef = pairwise.coef_[0]
+    per_candidate = np.array([weight for cands, weight in questions for _ in cands])
+    z = ((x_all - mean) / scale) @ coef
+    platt = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
+    platt.fit(z.reshape(-1, 1), np.array([int(c["gold"]) for c in every]), sample_weight=per_candidate)
+    a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    return {
+        "features": names,
+        "weights": [round(float(v) * a, 6) for v in coef],
+        "bias": round(b, 6),
+        "mean": [round(float(v), 6) for v in mean],
+        "scale": [round(float(v), 6) for v in scale],
+    }
+
+
 SPAN_GRID = {
     "decay": [0.5, 0.6, 0.7, 0.8, 0.9],
     "behind": [0.0, 0.1, 0.2, 0.3, 0.5, 1.0],
     "length_cap": [2, 3, 4, 5, 6],
     "typed_behind": [0.0, 0.2, 0.5, 1.0],
+    "topic": [0.0, 0.25, 0.5, 1.0],
 }
+
+
+def _short(direct, q: dict[str, Any]) -> str | None:  # type: ignore[no-untyped-def]
+    terms = frozenset(q["terms"])
+    return direct.find(q["gold_sentence"], terms, q["intent"], weights=q.get("weights"), topic=q.get("topic", ()))
 
 
 def span_f1(rows: list[dict[str, Any]], direct) -> float:  # type: ignore[no-untyped-def]
@@ -182,8 +241,7 @@ def span_f1(rows: list[dict[str, Any]], direct) -> float:  # type: ignore[no-unt
     from evals.squad import token_f1
 
     scores = [
-        100.0
-        * max(token_f1(direct.find(q["gold_sentence"], set(q["terms"]), q["intent"]) or "", a) for a in q["answers"])
+        100.0 * max(token_f1(_short(direct, q) or "", a) for a in q["answers"])
         for q in rows
         if q["answerable"] and q.get("gold_sentence") and q.get("answers")
     ]
@@ -225,7 +283,8 @@ def best_rows(rows: list[dict[str, Any]], ranker, ratio: float = 1.01) -> list[d
     for q in rows:
         cands = q["candidates"]
         if not cands:
-            out.append({**_flags(q), "answerable": q["answerable"], "gold": False, "features": None, "quoted": 0})
+            none = {"gold": False, "top1": False, "features": None, "quoted": 0}
+            out.append({**_flags(q), "answerable": q["answerable"], **none})
             continue
         scored = sorted(cands, key=lambda c: -ranker.probability(c["features"]))
         best = scored[0]
@@ -241,6 +300,7 @@ def best_rows(rows: list[dict[str, Any]], ranker, ratio: float = 1.01) -> list[d
                 **_flags(q),
                 "answerable": q["answerable"],
                 "gold": any(c["gold"] for c in quoted),
+                "top1": bool(best["gold"]),
                 "features": feats,
                 "quoted": len(quoted),
             }
@@ -286,6 +346,7 @@ def evaluate(best: list[dict[str, Any]], answerable, threshold: float, limit: fl
     return {
         "in_base": len(inside),
         "left_out": len(outside),
+        "best_sentence_has_gold": round(sum(b["top1"] for b in inside) / max(len(inside), 1), 4),
         "quoted_sentences_have_gold": round(sum(b["gold"] for b in inside) / max(len(inside), 1), 4),
         "sentences_quoted": round(sum(b["quoted"] for b in inside) / max(len(inside), 1), 2),
         "gold_in_answer": round(answered_gold / max(len(inside), 1), 4),
@@ -338,10 +399,14 @@ def main(argv: list[str] | None = None) -> int:
     else:
         dev = data["dev"] + data["own"]
         weight_of = {id(q): (args.own_weight if q in data["own"] else 1.0) for q in dev}
-        pairs = [(c, weight_of[id(q)]) for q in dev if q["answerable"] for c in q["candidates"]]
-        x = _matrix([c["features"] for c, _ in pairs], RANKER_FEATURES)
-        y = np.array([int(c["gold"]) for c, _ in pairs])
-        ranker_json = fit_logistic(x, y, RANKER_FEATURES, np.array([w for _, w in pairs]))
+        ranked = [
+            (q["candidates"], weight_of[id(q)])
+            for q in dev
+            if q["answerable"]
+            and any(c["gold"] for c in q["candidates"])
+            and not all(c["gold"] for c in q["candidates"])
+        ]
+        ranker_json = fit_pairwise(ranked, RANKER_FEATURES)
         ranker = Logistic.from_json(ranker_json)
         scored = [(b, weight_of[id(q)]) for q, b in zip(dev, best_rows(dev, ranker), strict=True) if b["features"]]
         xa = _matrix([b["features"] for b, _ in scored], ANSWERABLE_FEATURES)
@@ -375,7 +440,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"threshold {threshold:.2f}, quote ratio {ratio:.1f}, max unknown share {limit:.2f}, span prior {prior}")
     for s, m in report.items():
         print(
-            f"{s:5s} in-base {m['in_base']:3d} left-out {m['left_out']:3d} | quoted sentences have gold "
+            f"{s:5s} in-base {m['in_base']:3d} left-out {m['left_out']:3d} | best sentence has gold "
+            f"{m['best_sentence_has_gold']:.3f} | quoted sentences have gold "
             f"{m['quoted_sentences_have_gold']:.3f} ({m['sentences_quoted']})"
             f" | gold in answer {m['gold_in_answer']:.3f}"
             " | false refusal "
@@ -401,6 +467,8 @@ def main(argv: list[str] | None = None) -> int:
                 "seed": args.seed,
                 "threshold_rule": "cost-weighted Youden's J on dev, with max_unknown_share: "
                 f"{args.answer_cost} * left_out_refused - false_refusal",
+                "ranker_rule": "pairwise logistic on dev (gold sentence vs each other candidate of its question), "
+                "Platt-scaled on the candidates' labels",
                 "quote_ratio_rule": "max over dev of gold among quoted sentences - 0.05 per extra sentence",
                 "direct_rule": "grid (SPAN_GRID) max over dev of the short answer's token F1 on the gold sentence",
                 "own_items": f"{args.own.name}: single-turn article and unanswerable items, weight {args.own_weight}",

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from assistant.answer.answerability import Logistic
 from assistant.answer.direct import DirectAnswers, SpanPrior
 from assistant.knowledge.loader import load_knowledge
 from assistant.settings import REPO_ROOT
@@ -45,3 +46,22 @@ def test_the_fitted_prior_is_the_grid_point_with_the_best_f1(monkeypatch: pytest
     monkeypatch.setattr(fit_answerability, "SPAN_GRID", grid)
     prior = fit_answerability.fit_span_prior(ROWS, load_knowledge(REPO_ROOT / "knowledge"))
     assert prior == SpanPrior(0.7, 0.0, 4, 0.5)
+
+
+def _cand(features: dict[str, float], gold: bool) -> dict[str, object]:
+    return {"features": features, "gold": gold}
+
+
+def test_the_pairwise_ranker_learns_which_of_a_questions_sentences_answers() -> None:
+    # across questions «lex» runs high everywhere in the second one; within each question the gold sentence is
+    # the one with the higher «dense», which is what ranking needs
+    questions = [
+        ([_cand({"dense": 0.9, "lex": 0.1}, True), _cand({"dense": 0.8, "lex": 0.3}, False)], 1.0),
+        ([_cand({"dense": 0.7, "lex": 0.8}, True), _cand({"dense": 0.6, "lex": 0.9}, False)], 1.0),
+        ([_cand({"dense": 0.85, "lex": 0.5}, True), _cand({"dense": 0.75, "lex": 0.6}, False)], 1.0),
+    ]
+    model = Logistic.from_json(fit_answerability.fit_pairwise(questions, ["dense", "lex"]))
+    for cands, _ in questions:
+        scores = [model.probability(c["features"]) for c in cands]  # type: ignore[arg-type]
+        assert scores[0] > scores[1]
+        assert all(0.0 < s < 1.0 for s in scores)

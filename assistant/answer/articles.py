@@ -243,6 +243,11 @@ class ArticleEngine:
         for c in cands:
             article = self.kb.article(c.article_id)
             here = self._sentence_terms(article, c.ordinal)
+            title = self._title_terms[c.article_id]
+            # the words that name the article's topic: its title and its lead sentence (where an article
+            # introduces its subject by full name); the rest of the question says what is asked about it
+            lead = self._sentence_terms(article, 1)
+            beyond = [t for t in terms if not covered(t, title) and not covered(t, lead)]
             before, after = self._sentence_terms(article, c.ordinal - 1), self._sentence_terms(article, c.ordinal + 1)
             vec = vectors.get(c.source_id)
             c.features.update(
@@ -250,14 +255,15 @@ class ArticleEngine:
                 lex=self.coverage.of(terms, here),
                 lex_window=self.coverage.of(terms, before, here, after),
                 lex_article=self.coverage.of(terms, self._article_terms[c.article_id]),
-                title=self.coverage.of(terms, self._title_terms[c.article_id]),
+                title=self.coverage.of(terms, title),
                 # the article's topic counts as said in each of its sentences: they name it by a pronoun
-                lex_topic=self.coverage.of(terms, here, self._title_terms[c.article_id]),
+                lex_topic=self.coverage.of(terms, here, title),
+                lex_beyond_lead=self.coverage.of(beyond, here),
                 missing=self.coverage.salient_missing(terms, self._article_terms[c.article_id]),
                 unknown=unknown,
                 no_terms=0.0 if terms else 1.0,
                 # the sentence holds a span of the kind asked for (a date for «متى», a number for «كم»)
-                typed=float(self.direct.find(article.body[c.start : c.end], term_set, intent) is not None),
+                typed=float(self._short(article.body[c.start : c.end], term_set, intent, c.article_id) is not None),
             )
             c.score = self.models.ranker.probability(c.features)
         cands.sort(key=lambda c: -c.score)
@@ -303,12 +309,12 @@ class ArticleEngine:
         terms = set(self.content_terms(question))
         direct = None
         for c in chosen:
-            direct = self.direct.find(self._text(c.article_id, c.ordinal), terms, intent)
+            direct = self._short(self._text(c.article_id, c.ordinal), terms, intent, c.article_id)
             if direct is not None or intent not in {"when", "count"}:
                 break
         if direct is None and intent in {"when", "count"}:  # the date or number may sit next door
             for i in (best.ordinal + 1, best.ordinal - 1):
-                found = self.direct.find(self._text(best.article_id, i), terms, intent)
+                found = self._short(self._text(best.article_id, i), terms, intent, best.article_id)
                 if found is not None:
                     direct = found
                     chosen.append(Candidate(best.article_id, i, *self.spans[best.article_id][i - 1]))
@@ -323,6 +329,18 @@ class ArticleEngine:
         if direct and all(direct != c.quote for c in citations):
             text = f"{direct}\n{text}"
         return Draft(text, True, citations, route="article", direct=direct), assessment
+
+    def _short(self, sentence: str, terms: set[str], intent: str, article_id: str) -> str | None:
+        """The short answer in one of the article's sentences: the question's words weighted as coverage
+        weighs them, and those its title holds marked as the topic (``DirectAnswers.find``)."""
+        title = self._title_terms[article_id]
+        return self.direct.find(
+            sentence,
+            terms,
+            intent,
+            weights={t: self.coverage.weight(t) for t in terms},
+            topic=[t for t in terms if covered(t, title)],
+        )
 
     def _sentence_doc(self, c: Candidate) -> Document:
         return sentence_documents(self.kb.article(c.article_id))[c.ordinal - 1]

@@ -11,7 +11,7 @@ reference data, never from code.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -32,11 +32,25 @@ class Token:
     stem: str
     start: int
     end: int
-    in_question: bool
+    term: str | None  # the question's word this token says again, if any
     stop: bool
     number: bool
     month: bool
     breaks: bool  # punctuation between this token and the one before: a clause boundary
+
+    @property
+    def in_question(self) -> bool:
+        return self.term is not None
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A word the sentence shares with the question: where it is, which question word, and how much it says
+    about what is asked (its idf; less for a word that only names the article's topic)."""
+
+    position: int
+    term: str
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -51,22 +65,29 @@ class SpanPrior:
     behind: float = 0.2  # the pull of an anchor that follows the span, against one that precedes it
     length_cap: int = 4  # content words past which a longer span scores no higher
     typed_behind: float = 0.5  # ``behind`` for a date or number: «في 28 يونيو 1914، قام …» puts it first
+    topic: float = 1.0  # the pull of a word that names the article's topic (its title), against another's
 
-    def pull(self, anchors: list[int], first: int, last: int, *, typed: bool = False) -> float:
-        """How strongly the anchors point at the span of tokens ``first``..``last``."""
+    def pull(self, anchors: Iterable[Anchor], first: int, last: int, *, typed: bool = False) -> float:
+        """How strongly the anchors point at the span of tokens ``first``..``last``: each question word once,
+        by its nearest occurrence (a name the sentence repeats is no stronger for it), weighted."""
         behind = self.typed_behind if typed else self.behind
-        total = 0.0
+        best: dict[str, float] = {}
         for a in anchors:
-            if a < first:
-                total += self.decay ** (first - a - 1)
-            elif a > last:
-                total += behind * self.decay ** (a - last - 1)
-        return total
+            if a.position < first:
+                got = a.weight * self.decay ** (first - a.position - 1)
+            elif a.position > last:
+                got = a.weight * behind * self.decay ** (a.position - last - 1)
+            else:
+                continue
+            if got > best.get(a.term, 0.0):
+                best[a.term] = got
+        return sum(best.values())
 
     @classmethod
-    def from_json(cls, data: dict[str, float]) -> SpanPrior:
+    def from_json(cls, data: Mapping[str, float]) -> SpanPrior:
         typed_behind = float(data.get("typed_behind", data["behind"]))
-        return cls(float(data["decay"]), float(data["behind"]), int(data["length_cap"]), typed_behind)
+        topic = float(data.get("topic", 1.0))
+        return cls(float(data["decay"]), float(data["behind"]), int(data["length_cap"]), typed_behind, topic)
 
     def to_json(self) -> dict[str, float]:
         return {
@@ -74,6 +95,7 @@ class SpanPrior:
             "behind": self.behind,
             "length_cap": self.length_cap,
             "typed_behind": self.typed_behind,
+            "topic": self.topic,
         }
 
 
@@ -108,7 +130,8 @@ class DirectAnswers:
         numbers = NumberWords.load(kb.root).words or NumberWords.load(KNOWLEDGE_DIR).words
         return cls([name for m in kb.reference.months for name in m.names], numbers, prior=prior)
 
-    def tokens(self, sentence: str, question_terms: set[str]) -> list[Token]:
+    def tokens(self, sentence: str, question_terms: set[str] | frozenset[str]) -> list[Token]:
+        terms = sorted(question_terms)
         out = []
         previous_end = 0
         for key, start, end in tokens_with_spans(sentence):
@@ -117,13 +140,16 @@ class DirectAnswers:
             stem = light_stem(key)
             stop = is_stopword(key, self.stops)
             bare = key[1:] if len(key) > 3 and key[0] in "وب" else key
+            term = None
+            if not stop:
+                term = next((q for q in terms if q in (stem, key) or covered(stem, frozenset((q,)))), None)
             out.append(
                 Token(
                     key=key,
                     stem=stem,
                     start=start,
                     end=end,
-                    in_question=not stop and (covered(stem, question_terms) or key in question_terms),
+                    term=term,
                     stop=stop,
                     number=bool(DIGITS.match(key)) or key in self.number_words,
                     month=key in self.months or bare in self.months,
@@ -132,10 +158,25 @@ class DirectAnswers:
             )
         return out
 
-    def find(self, sentence: str, question_terms: set[str], intent: str) -> str | None:
-        """The short answer in ``sentence``, or None when nothing there looks like one."""
+    def find(
+        self,
+        sentence: str,
+        question_terms: set[str] | frozenset[str],
+        intent: str,
+        *,
+        weights: Mapping[str, float] | None = None,
+        topic: Iterable[str] = (),
+    ) -> str | None:
+        """The short answer in ``sentence``, or None when nothing there looks like one. ``weights``: each
+        question word's evidence weight (idf; 1 when not given); ``topic``: the words that name the article's
+        topic, which pull ``prior.topic`` as much (they locate the sentence, not the answer in it)."""
         tokens = self.tokens(sentence, question_terms)
-        anchors = [i for i, t in enumerate(tokens) if t.in_question]
+        topical = set(topic)
+        anchors = [
+            Anchor(i, t.term, (weights or {}).get(t.term, 1.0) * (self.prior.topic if t.term in topical else 1.0))
+            for i, t in enumerate(tokens)
+            if t.term is not None
+        ]
         if not tokens:
             return None
         if intent == "when":
@@ -152,7 +193,7 @@ class DirectAnswers:
         return span.text(sentence) or None
 
     def _typed(
-        self, tokens: list[Token], anchors: list[int], is_kind, *, extend: bool, unit: bool = False
+        self, tokens: list[Token], anchors: list[Anchor], is_kind, *, extend: bool, unit: bool = False
     ) -> Span | None:  # type: ignore[no-untyped-def]
         """Runs of date-like (or number) tokens not in the question; the one the anchors pull most wins
         (the longer on a tie: «28 يوليو 1914» over «1914»)."""
@@ -181,7 +222,7 @@ class DirectAnswers:
         best = max(runs, key=lambda r: (self.prior.pull(anchors, *r, typed=True), r[1] - r[0]))
         return Span(tokens[best[0]].start, tokens[best[1]].end, 1.0)
 
-    def _novel(self, tokens: list[Token], anchors: list[int]) -> Span | None:
+    def _novel(self, tokens: list[Token], anchors: list[Anchor]) -> Span | None:
         """The run of words the question does not contain, next to the words it does."""
         runs: list[tuple[int, int]] = []
         i = 0

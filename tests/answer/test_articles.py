@@ -67,3 +67,14 @@ def test_the_articles_topic_counts_as_said_in_each_of_its_sentences(nile: Pipeli
         f = c.features
         assert f["lex_topic"] >= max(f["lex"], f["title"]) - 1e-9
     assert any(c.features["lex_topic"] > c.features["lex"] for c in cands), "a sentence without the title's words"
+
+
+def test_words_the_lead_sentence_names_the_topic_with_are_not_evidence_beyond_it(nile: Pipeline) -> None:
+    # «طوله» is in the lead sentence, «ينبع» is not: only a sentence saying «ينبع» covers what is beyond the lead
+    turn = nile.understand(Turn(question="من أين ينبع النيل وما طوله؟", history=[]))
+    cands = nile.article.candidates(turn.frame.text, [0.0], nile.retrieve_articles(turn), turn.frame.intent)
+    by_text = {nile.kb.article(c.article_id).body[c.start : c.end][:12]: c.features for c in cands}
+    lead = next(f for t, f in by_text.items() if t.startswith("نهر النيل"))
+    source = next(f for t, f in by_text.items() if t.startswith("ينبع"))
+    assert lead["lex_beyond_lead"] == 0.0 < lead["lex"]
+    assert source["lex_beyond_lead"] > 0.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answerability import AnswerModels
-from assistant.answer.direct import DirectAnswers, SpanPrior
+from assistant.answer.direct import Anchor, DirectAnswers, SpanPrior
 from assistant.settings import REPO_ROOT
 from assistant.text import analyze
 
@@ -53,10 +53,44 @@ def test_the_prior_decides_between_before_and_after() -> None:
 
 def test_pull_decays_with_distance_and_weighs_anchors_behind_less() -> None:
     prior = SpanPrior(decay=0.5, behind=0.2, length_cap=4)
-    assert prior.pull([0], 1, 2) == pytest.approx(1.0)
-    assert prior.pull([0], 3, 4) == pytest.approx(0.25)
-    assert prior.pull([5], 1, 2) == pytest.approx(0.2 * 0.25)
+    assert prior.pull([Anchor(0, "a")], 1, 2) == pytest.approx(1.0)
+    assert prior.pull([Anchor(0, "a")], 3, 4) == pytest.approx(0.25)
+    assert prior.pull([Anchor(5, "a")], 1, 2) == pytest.approx(0.2 * 0.25)
+    assert prior.pull([Anchor(0, "a", weight=3.0)], 1, 2) == pytest.approx(3.0)
     assert SpanPrior.from_json(prior.to_json()) == prior
+
+
+def test_a_word_said_twice_pulls_once_from_its_nearest_place() -> None:
+    prior = SpanPrior(decay=0.5, behind=0.0, length_cap=4)
+    assert prior.pull([Anchor(0, "a"), Anchor(2, "a")], 3, 4) == pytest.approx(1.0)
+    assert prior.pull([Anchor(0, "a"), Anchor(2, "b")], 3, 4) == pytest.approx(1.25)
+
+
+def test_a_prior_saved_before_the_topic_weight_reads_as_full_pull() -> None:
+    old = {"decay": 0.9, "behind": 0.0, "length_cap": 2, "typed_behind": 0.5}
+    assert SpanPrior.from_json(old).topic == 1.0
+
+
+TOPICAL = "المغرب دولة عربية تقع في شمال أفريقيا عاصمتها الرباط"
+
+
+def test_the_words_that_name_the_topic_point_at_the_answer_less() -> None:
+    terms = set(analyze("ما عاصمة المغرب؟"))
+    topic = [t for t in terms if t.endswith("مغرب")]
+    weigh = DirectAnswers(MONTHS, prior=SpanPrior(decay=0.7, behind=0.0, length_cap=3, topic=0.0))
+    full = DirectAnswers(MONTHS, prior=SpanPrior(decay=0.7, behind=0.0, length_cap=3, topic=1.0))
+    # the topic's name opens the sentence, so with a full pull the long run after it wins
+    assert full.find(TOPICAL, terms, "what", topic=topic) != "الرباط"
+    assert weigh.find(TOPICAL, terms, "what", topic=topic) == "الرباط"
+
+
+def test_a_rarer_shared_word_points_harder() -> None:
+    sentence = "عاصمتها كانت الرباط، وزار الوفد مراكش"
+    terms = set(analyze("ما عاصمة الوفد؟"))
+    heavy = {t: (5.0 if t.startswith("عاصم") else 0.1) for t in terms}
+    direct = DirectAnswers(MONTHS, prior=SpanPrior(decay=0.7, behind=0.0, length_cap=1))
+    assert direct.find(sentence, terms, "what") == "مراكش"  # right after a shared word
+    assert direct.find(sentence, terms, "what", weights=heavy) == "الرباط"
 
 
 def test_a_date_before_the_words_that_ask_for_it_still_answers() -> None:
