@@ -177,7 +177,6 @@ class ArticleEngine:
         self.sentences = sentences
         self.models = models
         self.direct = direct
-        self.ignore = lexicon.function_stems  # question words and framing: no content
         self.spans = _Spans(kb)  # per article on first use: a large base starts without splitting all
         self._terms_cache: dict[tuple[str, int], Terms] = {}
         self._article_terms = _PerArticle(kb, lambda a: a.meta.title + "\n" + a.body, article_terms)
@@ -190,8 +189,8 @@ class ArticleEngine:
     # --- question side ----------------------------------------------------------------------------
 
     def content_terms(self, question: str) -> list[str]:
-        text = self.lexicon.without_subject(question)
-        return list(dict.fromkeys(t for t in analyze(text) if t not in self.ignore and not t.isdigit()))
+        text = self.lexicon.without_framing(self.lexicon.without_subject(question))
+        return list(dict.fromkeys(t for t in analyze(text) if not t.isdigit()))
 
     def _sentence_terms(self, article: Article, ordinal: int) -> Terms:
         key = (article.meta.id, ordinal)

@@ -169,13 +169,27 @@ class Lexicon:
                 words += [feminine_past(w) for w in c.event_words if not w.isascii() and " " not in w]
         return list(dict.fromkeys(words))
 
+    def _function_groups(self) -> list[list[str]]:
+        w = self.words
+        groups = [*w.intents.values(), *w.order.values(), w.framing_words, w.followup_starts, w.followup_refs]
+        return [*groups, w.greetings, w.article_words, w.records_words, w.busiest]
+
     @cached_property
     def function_stems(self) -> set[str]:
         """Stems of words that frame a question without carrying its content («ما», «حسب المقال», «سنة»)."""
-        w = self.words
-        groups = [*w.intents.values(), *w.order.values(), w.framing_words, w.followup_starts, w.followup_refs]
-        groups += [w.greetings, w.article_words, w.records_words, w.busiest]
-        return {t for g in groups for p in g for t in analyze(p)}
+        return {t for g in self._function_groups() for p in g for t in analyze(p)}
+
+    @cached_property
+    def _framing(self) -> PhraseMatcher[str]:
+        return self._cues({"framing": [p for g in self._function_groups() for p in g]})
+
+    def without_framing(self, text: str) -> str:
+        """The question with the phrases that frame it blanked out, where they occur («في أي عام», «ما سبب»):
+        their words elsewhere are content («النسبية العامة», «بسبب ضعف خلفائه»), which dropping every stem
+        of every cue phrase wherever it occurs would lose."""
+        for m in reversed(self._framing.find(text)):
+            text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
+        return text
 
     @cached_property
     def cue_stems(self) -> set[str]:

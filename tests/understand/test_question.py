@@ -110,3 +110,15 @@ def test_close_but_different_words_are_not_names(lex: Lexicon) -> None:
     # «الداخلي» (internal) is one letter from «الداخلة» (Dakhla); «مشتركة» is not «مشاركة»
     found = {(e.type, e.value) for e in parse("جهاز الأمن الداخلي وخطة عمل مشتركة", lex).entities}
     assert ("city", "Dakhla") not in found and ("kind", "multilateral") not in found
+
+
+def test_framing_phrases_are_blanked_where_they_frame_and_their_words_kept_elsewhere(lex: Lexicon) -> None:
+    from assistant.text import analyze
+
+    # «في أي عام» frames the question; «العامة» in «النسبية العامة» is what it is about
+    kept = analyze(lex.without_framing("في أي عام طرح أينشتاين النسبية العامة؟"))
+    assert "طرح" in kept and "نسب" in kept
+    assert kept.count("عام") == 1, "the framing «عام» is gone, the content one stays"
+    # «ما سبب» frames; the same word inside the content («بسبب») would stay
+    assert "سبب" not in analyze(lex.without_framing("ما سبب سقوط الدولة؟"))
+    assert "سبب" in analyze(lex.without_framing("متى سقطت الدولة بسبب الحرب؟"))
