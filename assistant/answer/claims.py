@@ -112,7 +112,7 @@ class ClaimsEngine:
         if frame.target != "metadata" and not (about_article and frame.intent == "when"):
             return False
         rest = self.residual_terms(frame.text)
-        if frame.target == "metadata":
+        if frame.target == "metadata" and "publication" in frame.flags:  # not a section word alone: «ركن»
             own = self.article_terms(article_id)
             rest = [t for t in rest if not covered(t, own)]
         return len(rest) <= 1

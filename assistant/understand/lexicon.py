@@ -33,6 +33,7 @@ class QuestionWords(BaseModel):
     who_first_word: list[str]
     targets: dict[str, list[str]]
     article_words: list[str]
+    publication_words: list[str] = Field(default_factory=list)
     records_words: list[str] = Field(default_factory=list)
     strict_kind_words: list[str] = Field(default_factory=list)
     order: dict[str, list[str]]
@@ -149,6 +150,7 @@ class Lexicon:
             {
                 "meeting": self.event_words,
                 "article": self.words.article_words,
+                "publication": self.words.publication_words,
                 "records": self.words.records_words,
                 "strict_kind": self.words.strict_kind_words,
                 "injection": self.words.injection,

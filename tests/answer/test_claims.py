@@ -77,3 +77,12 @@ def test_a_date_asked_of_the_body_is_not_metadata(shipped) -> None:  # type: ign
 def test_a_publication_question_naming_the_articles_topic_is_metadata(shipped) -> None:  # type: ignore[no-untyped-def]
     got = shipped("متى نشر مقال أنفاس بريس عن دبلوماسية حموشي الأمنية؟")
     assert got.rule == "claims" and "2025" in got.text and "نشره موقع" in got.text
+
+
+def test_a_section_word_alone_is_no_publication_question(four: Pipeline) -> None:
+    # «ركن» is a newspaper's section and a pillar; without a publication word the question's other words say
+    # what it asks (here nothing the base holds), not which article
+    got = four.run("اعطي ركن من اركان جامعة القرويين في مدينة فاس؟", [])
+    assert got.rule != "claims"
+    published = four.run("متى نشر المقال عن جامعة القرويين في مدينة فاس؟", [])
+    assert published.rule == "claims" and "2020" in published.text
