@@ -37,6 +37,7 @@ from assistant.understand import scope as scoping
 from assistant.understand.followup import merge
 from assistant.understand.lexicon import Lexicon, load_question_words
 from assistant.understand.question import Frame, parse
+from assistant.understand.respace import respace
 from assistant.understand.scope import Scope
 
 QueryEmbedder = Callable[[str], Sequence[float]]
@@ -98,12 +99,18 @@ class Pipeline:
         resolved: Frame | None = None
         scope: Scope | None = None
         for previous in turn.history[-self.settings.max_history_turns :]:
-            resolved = merge(parse(previous, self.lex), resolved)
+            resolved = merge(parse(respace(previous, self.spelled), self.lex), resolved)
             scope = scoping.resolve(resolved, self.kb, scope)
-        turn.frame = merge(parse(turn.question, self.lex), resolved)
+        turn.frame = merge(parse(respace(turn.question, self.spelled), self.lex), resolved)
         turn.scope = scoping.resolve(turn.frame, self.kb, scope)
         turn.lap("understand", t)
         return turn
+
+    def spelled(self, word: str) -> bool:
+        """A word as the base or a question writes it: one the base uses, a stopword or a question word
+        (``respace`` puts a missing space back only between two of these)."""
+        stems = analyze(word)
+        return self.vocab.is_known(word, typos=False) or not stems or set(stems) <= self.lex.function_stems
 
     def answer(self, turn: Turn) -> Turn:
         t = time.perf_counter()

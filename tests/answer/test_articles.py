@@ -78,3 +78,9 @@ def test_words_the_lead_sentence_names_the_topic_with_are_not_evidence_beyond_it
     source = next(f for t, f in by_text.items() if t.startswith("ينبع"))
     assert lead["lex_beyond_lead"] == 0.0 < lead["lex"]
     assert source["lex_beyond_lead"] > 0.0
+
+
+def test_a_question_that_lost_a_space_is_read_with_it(nile: Pipeline) -> None:
+    turn = nile.understand(Turn(question="ماذاينبع من بحيرة فيكتوريا؟", history=[]))
+    assert turn.frame.text == "ماذا ينبع من بحيرة فيكتوريا؟"
+    assert "ينبع" in nile.article.content_terms(turn.frame.text)
