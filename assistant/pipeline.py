@@ -99,18 +99,22 @@ class Pipeline:
         resolved: Frame | None = None
         scope: Scope | None = None
         for previous in turn.history[-self.settings.max_history_turns :]:
-            resolved = merge(parse(respace(previous, self.spelled), self.lex), resolved)
+            resolved = merge(parse(respace(previous, self.opens_run, self.follows_in_run), self.lex), resolved)
             scope = scoping.resolve(resolved, self.kb, scope)
-        turn.frame = merge(parse(respace(turn.question, self.spelled), self.lex), resolved)
+        turn.frame = merge(parse(respace(turn.question, self.opens_run, self.follows_in_run), self.lex), resolved)
         turn.scope = scoping.resolve(turn.frame, self.kb, scope)
         turn.lap("understand", t)
         return turn
 
-    def spelled(self, word: str) -> bool:
-        """A word as the base or a question writes it: one the base uses, a stopword or a question word
-        (``respace`` puts a missing space back only between two of these)."""
-        stems = analyze(word)
-        return self.vocab.is_known(word, typos=False) or not stems or set(stems) <= self.lex.function_stems
+    def opens_run(self, word: str) -> bool:
+        """What may open a run of two words that lost their space (``respace``): a one-word question cue
+        («ما», «ماذا», «متى»), or a content word of 3+ letters the base writes exactly so. Not a stopword or
+        a stem: with those, an unknown name falls apart into «words» («الا سكندر», «الأ وسط»)."""
+        return word in self.lex.question_words or (len(word) >= 3 and word in self.vocab.words and bool(analyze(word)))
+
+    def follows_in_run(self, word: str) -> bool:
+        """What may close such a run: a content word the base knows in any reading («يحدث» ~ «حدث»)."""
+        return bool(analyze(word)) and self.vocab.is_known(word)
 
     def answer(self, turn: Turn) -> Turn:
         t = time.perf_counter()

@@ -214,19 +214,19 @@ class Vocabulary:
         self.n = max(table.n, 1)
         self.df = table.df
         self.known = set(table.df) | table.words | set(extra_terms)
+        self.words = table.words  # every word as written (normalised), no stems
         self._spellings = sorted(w for w in table.words if len(w) >= TYPO_MIN_LENGTH)
 
     def idf(self, term: str) -> float:
         return math.log(1 + (self.n - self.df.get(term, 0) + 0.5) / (self.df.get(term, 0) + 0.5))
 
-    def is_known(self, token: str, *, typos: bool = True) -> bool:
-        """Known in any of its readings: as written, without clitics, or stemmed («وقعها» → «وقع»); with
-        ``typos``, also one slip away from a word the base uses."""
+    def is_known(self, token: str) -> bool:
+        """Known in any of its readings: as written, without clitics, or stemmed («وقعها» → «وقع»)."""
         forms = {token, light_stem(token), *strip_clitics(token)}
         forms |= {light_stem(f) for f in strip_clitics(token)}
         forms |= {f[: -len(s)] for f in list(forms) for s in PRONOUN_SUFFIXES if f.endswith(s) and len(f) - len(s) >= 2}
         forms |= {p for f in list(forms) for p in person_forms(f)}
-        return token.isdigit() or bool(forms & self.known) or (typos and self._misspelt(token))
+        return token.isdigit() or bool(forms & self.known) or self._misspelt(token)
 
     def _misspelt(self, token: str) -> bool:
         """One slip away from a word the base uses («روتشليد» for «روتشيلد», a swap counting

@@ -171,6 +171,11 @@ class Lexicon:
                 words += [feminine_past(w) for w in c.event_words if not w.isascii() and " " not in w]
         return list(dict.fromkeys(words))
 
+    @cached_property
+    def question_words(self) -> frozenset[str]:
+        """The one-word intent cues, normalised («ما», «ماذا», «متى», «كم»)."""
+        return frozenset(normalize(w) for ws in self.words.intents.values() for w in ws if " " not in w.strip())
+
     def _function_groups(self) -> list[list[str]]:
         w = self.words
         groups = [*w.intents.values(), *w.order.values(), w.framing_words, w.followup_starts, w.followup_refs]

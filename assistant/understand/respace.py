@@ -16,20 +16,22 @@ NON_JOINING = frozenset("ادذرزوةى")
 MIN_LETTERS = 5  # shorter runs split into fragments that happen to be words too often
 
 
-def split_point(word: str, known: Callable[[str], bool]) -> int | None:
-    """Where ``word`` (normalised) splits into two known words after a non-joining letter; the most even
-    split when several do, None when none does."""
-    if len(word) < MIN_LETTERS or not word.isalpha() or word.isascii() or known(word):
+def split_point(word: str, opens: Callable[[str], bool], follows: Callable[[str], bool]) -> int | None:
+    """Where ``word`` (normalised) splits after a non-joining letter into a word that ``opens`` a run (a
+    question word, or a word the base writes so) and a word of 3+ letters that ``follows`` (one the base
+    knows); the first such place when several are («ماالاسم» is «ما الاسم», not «ماا لاسم»: the next word's
+    «ال» starts with a non-joining letter too), None when none is («ابواب» is not «ابو اب»)."""
+    if len(word) < MIN_LETTERS or not word.isalpha() or word.isascii() or follows(word):
         return None
-    cuts = [k for k in range(2, len(word) - 1) if word[k - 1] in NON_JOINING and known(word[:k]) and known(word[k:])]
-    return max(cuts, key=lambda k: min(k, len(word) - k), default=None)
+    cuts = [k for k in range(2, len(word) - 2) if word[k - 1] in NON_JOINING and opens(word[:k]) and follows(word[k:])]
+    return cuts[0] if cuts else None
 
 
-def respace(text: str, known: Callable[[str], bool]) -> str:
+def respace(text: str, opens: Callable[[str], bool], follows: Callable[[str], bool]) -> str:
     """``text`` with a space put back into each run of two words that lost it (see the module docstring)."""
     out, last = [], 0
     for key, start, end in tokens_with_spans(text):
-        k = split_point(key, known)
+        k = split_point(key, opens, follows)
         if k is None:
             continue
         at = start  # the original character after which the first k normalised letters end
