@@ -104,6 +104,10 @@ def candidate_rows(
 
         labelled = [(c, gold(bot.kb.article(c.article_id).body[c.start : c.end])) for c in cands]
         gold_sentence = next((bot.kb.article(c.article_id).body[c.start : c.end] for c, g in labelled if g), None)
+        terms = pipe.article.content_terms(turn.frame.text)
+        gold_article = next((c.article_id for c, g in labelled if g), None)
+        # as the engine weighs them for the short answer, in the article of its best-ranked gold sentence
+        weights, topic = pipe.article.anchoring(terms, gold_article) if gold_article else ({}, [])
         rows.append(
             {
                 "id": item_id,
@@ -112,10 +116,9 @@ def candidate_rows(
                 "answerable": answerable,
                 "question": question,
                 "intent": turn.frame.intent,
-                "terms": pipe.article.content_terms(turn.frame.text),
-                # as the engine weighs them for the short answer (its best gold sentence's article)
-                "weights": {t: pipe.article.coverage.weight(t) for t in pipe.article.content_terms(turn.frame.text)},
-                "topic": _topic(pipe, turn.frame.text, next((c.article_id for c, g in labelled if g), None)),
+                "terms": terms,
+                "weights": weights,
+                "topic": topic,
                 "unknown_share": share,  # what the out_of_scope rule compares with max_unknown_share
                 "anchored": pipe.anchored(turn.frame),
                 "anchored_strictly": pipe.anchored(turn.frame, strict=True),
@@ -123,16 +126,6 @@ def candidate_rows(
             }
         )
     return rows
-
-
-def _topic(pipe, question: str, article_id: str | None) -> list[str]:  # type: ignore[no-untyped-def]
-    """The question's words that the article's title holds (the short answer's ``topic``)."""
-    from assistant.answer.vocabulary import covered
-
-    if article_id is None:
-        return []
-    title = pipe.article._title_terms[article_id]
-    return [t for t in pipe.article.content_terms(question) if covered(t, title)]
 
 
 def collect(split: str, source: Path, out: Path, leave_out: float, seed: int) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ Chroma read and a few dot products per question.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -329,17 +329,16 @@ class ArticleEngine:
             text = f"{direct}\n{text}"
         return Draft(text, True, citations, route="article", direct=direct), assessment
 
-    def _short(self, sentence: str, terms: set[str], intent: str, article_id: str) -> str | None:
-        """The short answer in one of the article's sentences: the question's words weighted as coverage
-        weighs them, and those its title holds marked as the topic (``DirectAnswers.find``)."""
+    def anchoring(self, terms: Iterable[str], article_id: str) -> tuple[dict[str, float], list[str]]:
+        """How the short answer weighs the question's words in this article's sentences: by idf, as coverage
+        weighs them, with the words its title holds marked as the topic (``DirectAnswers.find``)."""
         title = self._title_terms[article_id]
-        return self.direct.find(
-            sentence,
-            terms,
-            intent,
-            weights={t: self.coverage.weight(t) for t in terms},
-            topic=[t for t in terms if covered(t, title)],
-        )
+        return {t: self.coverage.weight(t) for t in terms}, [t for t in terms if covered(t, title)]
+
+    def _short(self, sentence: str, terms: set[str], intent: str, article_id: str) -> str | None:
+        """The short answer in one of the article's sentences."""
+        weights, topic = self.anchoring(terms, article_id)
+        return self.direct.find(sentence, terms, intent, weights=weights, topic=topic)
 
     def _sentence_doc(self, c: Candidate) -> Document:
         return sentence_documents(self.kb.article(c.article_id))[c.ordinal - 1]

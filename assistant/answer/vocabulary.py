@@ -216,6 +216,7 @@ class Vocabulary:
         self.known = set(table.df) | table.words | set(extra_terms)
         self.words = table.words  # every word as written (normalised), no stems
         self._spellings = sorted(w for w in table.words if len(w) >= TYPO_MIN_LENGTH)
+        self._typos: dict[str, bool] = {}  # a question's unknown words are asked about more than once
 
     def idf(self, term: str) -> float:
         return math.log(1 + (self.n - self.df.get(term, 0) + 0.5) / (self.df.get(term, 0) + 0.5))
@@ -233,10 +234,16 @@ class Vocabulary:
         as one): a typo is not a topic the base lacks. Long words only: short ones have too many neighbours."""
         if len(token) < TYPO_MIN_LENGTH or token.isascii():
             return False
-        from rapidfuzz import process
-        from rapidfuzz.distance import OSA
+        got = self._typos.get(token)
+        if got is None:
+            from rapidfuzz import process
+            from rapidfuzz.distance import OSA
 
-        return process.extractOne(token, self._spellings, scorer=OSA.distance, score_cutoff=1) is not None
+            if len(self._typos) > 50_000:  # bounded: a long-running server does not grow it forever
+                self._typos.clear()
+            got = process.extractOne(token, self._spellings, scorer=OSA.distance, score_cutoff=1) is not None
+            self._typos[token] = got
+        return got
 
     def unknown(self, tokens: Iterable[str]) -> list[str]:
         return [t for t in tokens if not self.is_known(t)]

@@ -21,10 +21,12 @@ def split_point(word: str, opens: Callable[[str], bool], follows: Callable[[str]
     question word, or a word the base writes so) and a word of 3+ letters that ``follows`` (one the base
     knows); the first such place when several are («ماالاسم» is «ما الاسم», not «ماا لاسم»: the next word's
     «ال» starts with a non-joining letter too), None when none is («ابواب» is not «ابو اب»)."""
-    if len(word) < MIN_LETTERS or not word.isalpha() or word.isascii() or follows(word):
+    if len(word) < MIN_LETTERS or not word.isalpha() or word.isascii():
         return None
-    cuts = [k for k in range(2, len(word) - 2) if word[k - 1] in NON_JOINING and opens(word[:k]) and follows(word[k:])]
-    return cuts[0] if cuts else None
+    places = [k for k in range(2, len(word) - 2) if word[k - 1] in NON_JOINING]  # cheap: letters only
+    if not places or follows(word):  # the vocabulary is asked only about words that could split
+        return None
+    return next((k for k in places if opens(word[:k]) and follows(word[k:])), None)
 
 
 def respace(text: str, opens: Callable[[str], bool], follows: Callable[[str], bool]) -> str:
