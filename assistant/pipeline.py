@@ -168,12 +168,17 @@ class Pipeline:
         """Article chunks only: records must not crowd the passages an article answer is chosen from."""
         if turn.article_docs is None:
             t = time.perf_counter()
-            where: dict[str, Any] = {"kind": "article"}
-            if turn.scope.named and turn.scope.articles:
-                where = {"$and": [where, {"article_id": {"$in": list(turn.scope.articles)}}]}
-            turn.article_docs = self.retriever.invoke(turn.frame.text, filter=where)
+            turn.article_docs = self.retriever.invoke(turn.frame.text, filter=self.article_filter(turn))
             turn.lap("retrieve_articles", t)
         return turn.article_docs
+
+    @staticmethod
+    def article_filter(turn: Turn) -> dict[str, Any]:
+        """The article chunks of the turn's scope (all articles unless the question named some)."""
+        where: dict[str, Any] = {"kind": "article"}
+        if turn.scope.named and turn.scope.articles:
+            where = {"$and": [where, {"article_id": {"$in": list(turn.scope.articles)}}]}
+        return where
 
     def articles_in_order(self, turn: Turn) -> list[str]:
         """The scope's articles; when several and none was named, the most relevant first."""

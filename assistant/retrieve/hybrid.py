@@ -15,6 +15,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.vectorstores import VectorStore
 from pydantic import ConfigDict
 
+from assistant.retrieve import fusion
 from assistant.retrieve.filters import matches
 from assistant.retrieve.keyword import KeywordIndex, KeywordRetriever
 
@@ -71,31 +72,37 @@ class HybridRetriever(BaseRetriever):
                 return self.dense.search_among(query, ids, k)
         return self.dense.similarity_search_with_score(query, k=k, filter=where)
 
+    def candidates(
+        self, query: str, where: dict[str, Any] | None = None
+    ) -> tuple[list[Document], list[tuple[Document, float]]]:
+        """Both retrievers' candidates within ``where``, before fusion (the fit script reads them too)."""
+        # filtered inside keyword search (a mask before the top-k), so a small subset keeps its best matches
+        sparse = [d for d in self.bm25.invoke(query, filter=where, k=self.candidate_k) if matches(d.metadata, where)]
+        return sparse[: self.candidate_k], self._dense(query, where)
+
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
     ) -> list[Document]:
         where = kwargs.get("filter", self.filter)
         k = int(kwargs.get("k", self.k))
-        # filtered inside keyword search (a mask before the top-k), so a small subset keeps its best matches
-        sparse = [d for d in self.bm25.invoke(query, filter=where, k=self.candidate_k) if matches(d.metadata, where)]
-        dense_hits = self._dense(query, where)
-        scores: dict[str, float] = {}
+        sparse, dense_hits = self.candidates(query, where)
         docs: dict[str, Document] = {}
         detail: dict[str, dict[str, float]] = {}
-        for rank, doc in enumerate(sparse[: self.candidate_k], 1):
+        for rank, doc in enumerate(sparse, 1):
             key = str(doc.metadata["source_id"])
-            scores[key] = scores.get(key, 0.0) + 1.0 / (self.rrf_k + rank)
             docs.setdefault(key, doc)
             detail.setdefault(key, {})["bm25_rank"] = rank
         for rank, (doc, distance) in enumerate(dense_hits, 1):
             key = str(doc.metadata["source_id"])
-            scores[key] = scores.get(key, 0.0) + 1.0 / (self.rrf_k + rank)
             docs[key] = doc
             detail.setdefault(key, {}).update(dense_rank=rank, dense_similarity=1.0 - float(distance))
-        ranked = sorted(scores, key=lambda s: -scores[s])[:k]
+        fused = fusion.rrf(
+            [[str(d.metadata["source_id"]) for d in sparse], [str(d.metadata["source_id"]) for d, _ in dense_hits]],
+            self.rrf_k,
+        )
         out = []
-        for key in ranked:
+        for key in fusion.ranked(fused, k):
             doc = docs[key]
-            meta = {**doc.metadata, "rrf": scores[key], **detail[key]}
+            meta = {**doc.metadata, "rrf": fused[key], **detail[key]}
             out.append(Document(id=doc.id, page_content=doc.page_content, metadata=meta))
         return out
