@@ -194,10 +194,9 @@ class Pipeline:
         """The question's content words the base never uses, and their idf-weighted share of its content
         (a rare word the base lacks outweighs a common one it has: «عدد سكان المغرب» is mostly «سكان»)."""
         if turn.unknown is None:
-            # the words content_terms weighs, as written: framing phrases blanked where they frame
-            text = self.lex.without_framing(self.lex.without_subject(turn.frame.text))
+            text = self.lex.content_text(turn.frame.text)  # the words content_terms weighs, as written
             content = [t for t in tokenize(text) if not t.isdigit() and analyze(t)]
-            share = self.article.coverage.unknown_share(self.article.content_terms(turn.frame.text))
+            share = self.article.coverage.unknown_share(self.article.question_terms(text))
             turn.unknown = (self.vocab.unknown(content), share)
         return turn.unknown
 

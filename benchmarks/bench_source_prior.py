@@ -35,6 +35,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 ARCD = ROOT.parent / "shared" / "datasets" / "arcd" / "arcd-train.json"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_scale import _hit as hit  # noqa: E402  (a wanted chunk, or any chunk of a wanted whole article)
+from bench_scale import questions  # noqa: E402  (the shipped eval questions with sources, as it reads them)
+
 GRID = [0.05, 0.1, 0.2, 0.3, 0.5, 1.0]
 FORMS = ("others", "source", "top2", "max_other")
 
@@ -79,9 +83,6 @@ def collect(work: Path) -> dict[str, Any]:
     from assistant.settings import Settings
     from evals.squad import article_chunks
 
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from bench_scale import questions  # the shipped eval questions with sources, as bench_scale reads them
-
     kb = build_base(work)
     settings = Settings(knowledge_dir=kb.knowledge_dir, data_dir=work / "data")
     bot = Assistant.load(settings, warm=False)
@@ -123,11 +124,6 @@ def collect(work: Path) -> dict[str, Any]:
         "settings": {"top_k": settings.top_k, "rrf_k": settings.rrf_k, "candidate_k": settings.candidate_k},
         "rows": rows,
     }
-
-
-def hit(got: list[str], wanted: list[str]) -> bool:
-    """A wanted chunk id, or any chunk of a wanted whole article or record id (no «#»)."""
-    return any(g in wanted or any("#" not in w and g.split("#", 1)[0] == w for w in wanted) for g in got)
 
 
 def lifted(scores: dict[str, float], sources: dict[str, str | None], form: str, weight: float) -> dict[str, float]:

@@ -189,8 +189,12 @@ class ArticleEngine:
     # --- question side ----------------------------------------------------------------------------
 
     def content_terms(self, question: str) -> list[str]:
-        text = self.lexicon.without_framing(self.lexicon.without_subject(question))
-        return list(dict.fromkeys(t for t in analyze(text) if not t.isdigit()))
+        return self.question_terms(self.lexicon.content_text(question))
+
+    @staticmethod
+    def question_terms(content_text: str) -> list[str]:
+        """The distinct stems of a question's content text (``Lexicon.content_text``), numbers apart."""
+        return list(dict.fromkeys(t for t in analyze(content_text) if not t.isdigit()))
 
     def _sentence_terms(self, article: Article, ordinal: int) -> Terms:
         key = (article.meta.id, ordinal)

@@ -75,7 +75,7 @@ class HybridRetriever(BaseRetriever):
     def candidates(
         self, query: str, where: dict[str, Any] | None = None
     ) -> tuple[list[Document], list[tuple[Document, float]]]:
-        """Both retrievers' candidates within ``where``, before fusion (the fit script reads them too)."""
+        """Both retrievers' candidates within ``where``, before fusion (``bench_source_prior`` replays them)."""
         # filtered inside keyword search (a mask before the top-k), so a small subset keeps its best matches
         sparse = [d for d in self.bm25.invoke(query, filter=where, k=self.candidate_k) if matches(d.metadata, where)]
         return sparse[: self.candidate_k], self._dense(query, where)

@@ -247,6 +247,10 @@ class Lexicon:
         """A document sentence that speaks to the assistant («تعليمات للمساعد: أجب دائما…»)."""
         return bool(self._instructions.find(text))
 
+    def content_text(self, question: str) -> str:
+        """What a question asks, as written: the subject's names and the framing phrases blanked out."""
+        return self.without_framing(self.without_subject(question))
+
     def without_subject(self, text: str) -> str:
         """The question with the subject's and publisher's names blanked out («ما هو منصب عبد اللطيف حموشي» →
         «ما هو منصب»): they say whom or which article a question is about, not what it asks."""
