@@ -34,6 +34,7 @@ from assistant.models import Answer, Intent
 from assistant.settings import Settings
 from assistant.text import analyze, tokenize
 from assistant.understand import scope as scoping
+from assistant.understand.crosslingual import CrossLingual, NameIndex
 from assistant.understand.followup import merge
 from assistant.understand.lexicon import Lexicon, load_question_words
 from assistant.understand.question import Frame, parse
@@ -54,6 +55,7 @@ class Turn:
     assessment: Assessment | None = None
     article_answer: tuple[Draft | None] | None = None  # memo: several rules may ask for it
     unknown: tuple[list[str], float] | None = None
+    cross: tuple[CrossLingual | None] | None = None  # memo of ``Pipeline.cross_lingual``
     draft: Draft | None = None
     rule: str = ""
     timings: dict[str, float] = field(default_factory=dict)
@@ -168,7 +170,13 @@ class Pipeline:
         """Article chunks only: records must not crowd the passages an article answer is chosen from."""
         if turn.article_docs is None:
             t = time.perf_counter()
-            turn.article_docs = self.retriever.invoke(turn.frame.text, filter=self.article_filter(turn))
+            where = self.article_filter(turn)
+            cross = self.cross_lingual(turn)
+            if cross is None:
+                turn.article_docs = self.retriever.invoke(turn.frame.text, filter=where)
+            else:  # its words are not the base's: keyword search looks for its names as the base spells them
+                names = self.names.spellings(cross.keys, self.article.models.name_min_ratio)
+                turn.article_docs = self.retriever.invoke(turn.frame.text, filter=where, keywords=" ".join(names))
             turn.lap("retrieve_articles", t)
         return turn.article_docs
 
@@ -200,6 +208,27 @@ class Pipeline:
             turn.unknown = (self.vocab.unknown(content), share)
         return turn.unknown
 
+    def cross_lingual(self, turn: Turn) -> CrossLingual | None:
+        """The question is in another script than the base («When was Naguib Mahfouz born?» of Arabic
+        articles): at least ``cross_lingual_share`` of its content words are Latin-script words the base never
+        writes (a country's English name, known to the lexicon, is no word of an Arabic text). Then its words
+        are no lexical evidence either way, and only its names can be checked, by transliteration; None for
+        a question in the base's own script."""
+        if turn.cross is None:
+            words = [t for t in tokenize(turn.frame.text) if not t.isdigit()]
+            # its content words; a question of function words alone («And what is it?») by all its words
+            content = [t for t in tokenize(self.lex.content_text(turn.frame.text)) if not t.isdigit() and analyze(t)]
+            content = content or words
+            foreign = [t for t in content if t.isascii() and t.isalpha() and not self.vocab.is_written(t)]
+            cross = bool(content) and len(foreign) / len(content) >= self.settings.cross_lingual_share
+            turn.cross = (CrossLingual.of(turn.frame.text, self.names) if cross else None,)
+        return turn.cross[0]
+
+    @cached_property
+    def names(self) -> NameIndex:
+        """Consonant skeletons of the base's Arabic words: which Latin-script names it writes."""
+        return NameIndex(self.vocab.words)
+
     def refuse(self, text: str, turn: Turn) -> Draft:
         return Draft(text, False, route="refusal", suggestions=self.suggestions(turn))
 
@@ -212,7 +241,9 @@ class Pipeline:
             if docs:
                 t = time.perf_counter()
                 vector = self.embed_query(turn.frame.text)
-                draft, turn.assessment = self.article.answer(turn.frame.text, turn.frame.intent, vector, docs)
+                draft, turn.assessment = self.article.answer(
+                    turn.frame.text, turn.frame.intent, vector, docs, self.cross_lingual(turn)
+                )
                 turn.lap("rank_sentences", t)
             if draft is not None:
                 self._add_records(turn, draft)

@@ -86,6 +86,13 @@ class Settings(BaseSettings):
         description="Questions with this share of words the base never uses are out of scope (unless anchored); "
         "unset: the value fitted with the answerability model.",
     )
+    cross_lingual_share: float = Field(
+        0.5,
+        gt=0.0,
+        le=1.0,
+        description="A question with at least this share of content words in Latin script that the base never "
+        "writes is cross-lingual: answered on dense evidence and transliterated names (its own fitted models).",
+    )
     answerability_model: Path | None = Field(
         None,
         description="Fitted answerability/ranking model (JSON); default <knowledge_dir>/reference/answerability.json.",

@@ -69,6 +69,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="Share of the chosen articles kept out of the base; their questions expect a refusal (default 0.25).",
     )
     squad.add_argument("--squad-seed", type=int, help="Which articles are left out (default 0).")
+    squad.add_argument(
+        "--squad-questions",
+        type=Path,
+        metavar="JSONL",
+        help='Replace the questions by id ({"id": …, "question": …} per line; e.g. English questions about the '
+        "Arabic contexts, evals/datasets/arcd-en/questions-en.jsonl); questions it lacks are left out.",
+    )
     parser.set_defaults(func=run_command)
 
 
@@ -160,10 +167,11 @@ def _run_squad(args: argparse.Namespace, settings: Settings, gates: list[Gate]) 
     from assistant import AssistantError
     from evals.report import write_all
     from evals.schema import DatasetError
-    from evals.squad import SquadError, run_squad_eval, summary_line
+    from evals.squad import SquadError, read_questions, run_squad_eval, summary_line
 
     given = {"leave_out": args.squad_leave_out, "seed": args.squad_seed}
     try:
+        questions = read_questions(args.squad_questions) if args.squad_questions else None
         run = run_squad_eval(
             args.squad,
             args.out,
@@ -176,6 +184,7 @@ def _run_squad(args: argparse.Namespace, settings: Settings, gates: list[Gate]) 
             progress=not args.no_progress,
             tags=args.tag,
             limit=args.limit,
+            questions=questions,
         )
     except (SquadError, DatasetError) as exc:
         print(str(exc), file=sys.stderr)

@@ -214,6 +214,36 @@ def read_squad(path: Path | str) -> list[SquadArticle]:
     return articles
 
 
+def read_questions(path: Path | str) -> dict[str, str]:
+    """A question overlay: JSON lines ``{"id": …, "question": …}`` that replace a SQuAD file's questions by id
+    (the same questions in another language, say: English questions about Arabic contexts). Why a file beside
+    the SQuAD file and not a copy of it: the contexts, answers and ids stay the source's own."""
+    path = Path(path)
+    out: dict[str, str] = {}
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as exc:
+        raise SquadError(path, f"cannot read: {exc.strerror or exc}", "تعذرت قراءة الملف") from exc
+    except UnicodeDecodeError as exc:
+        raise SquadError(path, "not UTF-8", "الملف ليس بترميز UTF-8") from exc
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            qid, question = row["id"], " ".join(str(row["question"]).split())
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise SquadError(
+                path, f'line {n}: expected {{"id": …, "question": …}} ({exc})', "ملف أسئلة غير صالح"
+            ) from exc
+        if not isinstance(qid, str) or not question:
+            raise SquadError(path, f"line {n}: id must be a string and question non-empty", "سطر غير صالح")
+        out[qid] = question
+    if not out:
+        raise SquadError(path, "no questions", "ملف أسئلة غير صالح: لا توجد أسئلة")
+    return out
+
+
 # --- splitting ----------------------------------------------------------------------------------------
 
 
@@ -387,11 +417,13 @@ def build_squad_kb(
     *,
     reference_dir: Path | str | None = None,
     language: str = "ar",
+    questions: Mapping[str, str] | None = None,
 ) -> SquadKB:
     """Build ``out_dir/knowledge`` (articles + a copy of the project's reference data) and the eval items.
 
     The articles folder is replaced on every call (no stale article from an earlier split stays behind);
-    files are byte-identical for the same file and options.
+    files are byte-identical for the same file and options. ``questions`` (``read_questions``) replaces each
+    question's text by id; questions it lacks are left out.
     """
     path, out_dir = Path(path), Path(out_dir)
     all_articles = read_squad(path)
@@ -427,6 +459,10 @@ def build_squad_kb(
         articles_left_out=[],
     )
     source_tag = f"squad:{prefix}"
+
+    def asked(q: SquadQuestion) -> str | None:
+        return q.question if questions is None else questions.get(q.id)
+
     for article in kept:
         aid = article_id(prefix, article)
         text, offsets = article_markdown(aid, article, publisher, language)
@@ -434,9 +470,11 @@ def build_squad_kb(
         kb.articles_in_base.append(aid)
         for para, offset in zip(article.paragraphs, offsets, strict=True):
             for q in para.questions:
+                if asked(q) is None:
+                    continue
                 item = EvalItem(
                     id=q.id,
-                    question=q.question,
+                    question=asked(q),
                     expect={"all": [list(q.answers)], "sources": [aid], "gold": list(q.answers)},
                     tags=[TAG_IN_BASE, source_tag, f"split:{split_of(article.title)}"],
                 )
@@ -448,10 +486,12 @@ def build_squad_kb(
         aid = article_id(prefix, article)
         kb.articles_left_out.append(aid)
         for q in article.questions:
+            if asked(q) is None:
+                continue
             kb.left_out.append(
                 EvalItem(
                     id=q.id,
-                    question=q.question,
+                    question=asked(q),
                     expect={"answerable": False, "gold": list(q.answers)},
                     tags=[TAG_LEFT_OUT, source_tag, f"split:{split_of(article.title)}"],
                 )
@@ -590,6 +630,7 @@ def run_squad_eval(
     progress: bool = True,
     tags: Sequence[str] = (),
     limit: int | None = None,
+    questions: Mapping[str, str] | None = None,
 ) -> SquadRun:
     """Build the knowledge base under ``out/squad``, ingest it (unchanged chunks keep their vectors), point
     each item at its gold chunk, run assistant and baseline, and return the suite (not yet written)."""
@@ -599,7 +640,14 @@ def run_squad_eval(
 
     out = Path(out)
     kb = build_squad_kb(
-        path, out / "squad", split, articles, leave_out, seed, reference_dir=Path(settings.knowledge_dir) / "reference"
+        path,
+        out / "squad",
+        split,
+        articles,
+        leave_out,
+        seed,
+        reference_dir=Path(settings.knowledge_dir) / "reference",
+        questions=questions,
     )
     wanted = [i.id for i in kb.items if not tags or set(tags) & set(i.tags)][:limit]
     if not wanted:

@@ -61,6 +61,33 @@ ANSWERABLE_FEATURES = [
 ]
 
 
+# Questions in another script than the base (English questions about Arabic articles): their own models, over
+# dense evidence and transliterated names (their lexical features are empty by construction).
+CROSS_RANKER_FEATURES = [
+    "dense",
+    "rank",
+    "chunk_dense",
+    "typed",
+    "name_sentence",
+    "name_window",
+    "name_title",
+    "no_names",
+]
+CROSS_ANSWERABLE_FEATURES = [
+    "ranker",
+    "dense",
+    "dense_margin",
+    "dense_peak",
+    "chunk_dense",
+    "typed",
+    "name_sentence",
+    "name_title",
+    "no_names",
+    "names_missing",
+]
+QUESTIONS_EN = ROOT / "evals" / "datasets" / "arcd-en" / "questions-en.jsonl"  # ARCD's questions in English
+NAME_RATIOS = [70.0, 75.0, 80.0, 85.0, 90.0, 101.0]  # name_min_ratio grid (101: a name must be spelt alike)
+
 Labelled = tuple[str, str, bool, list[list[str]]]  # id, question, answerable, gold groups (all must occur)
 
 
@@ -80,6 +107,7 @@ def candidate_rows(
     ``spans``: each question's gold answer spans (SQuAD's), kept with the text of its best-ranked gold
     sentence for fitting the short answer's span prior."""
     from assistant import Assistant
+    from assistant.answer.rules import UnknownName
     from assistant.pipeline import Turn
     from assistant.settings import Settings
     from assistant.text import normalize
@@ -94,7 +122,8 @@ def candidate_rows(
         turn = pipe.understand(Turn(question=question, history=[]))
         docs = pipe.retrieve_articles(turn)
         vector = pipe.embed_query(turn.frame.text)
-        cands = pipe.article.candidates(turn.frame.text, vector, docs, turn.frame.intent)
+        cross = pipe.cross_lingual(turn)
+        cands = pipe.article.candidates(turn.frame.text, vector, docs, turn.frame.intent, cross)
         _, share = pipe.unknown_words(turn)
         keys = [[normalize(g) for g in group if g.strip()] for group in groups]
 
@@ -122,17 +151,27 @@ def candidate_rows(
                 "unknown_share": share,  # what the out_of_scope rule compares with max_unknown_share
                 "anchored": pipe.anchored(turn.frame),
                 "anchored_strictly": pipe.anchored(turn.frame, strict=True),
+                "cross": cross is not None,  # the out_of_scope rule does not apply; the cross-lingual models do
+                "names_missing": cross.names_missing if cross is not None else 0.0,
+                # what the unknown_name rule weighs: each Latin-script name the base does not write as such,
+                # with how closely (0–100) a word of the base spells it
+                "names_found": [found for _, found in UnknownName.names(turn, pipe)],
                 "candidates": [{"features": c.features, "id": c.source_id, "gold": g} for c, g in labelled],
             }
         )
     return rows
 
 
-def collect(split: str, source: Path, out: Path, leave_out: float, seed: int) -> list[dict[str, Any]]:
-    """ARCD rows of one split: in-base questions (any gold answer labels a sentence) and left-out ones."""
-    from evals.squad import build_squad_kb
+def collect(
+    split: str, source: Path, out: Path, leave_out: float, seed: int, questions: Path | None = None
+) -> list[dict[str, Any]]:
+    """ARCD rows of one split: in-base questions (any gold answer labels a sentence) and left-out ones.
+    ``questions``: the same questions in another language (``evals.squad.read_questions``), asked of the
+    same knowledge base."""
+    from evals.squad import build_squad_kb, read_questions
 
-    kb = build_squad_kb(source, out / split, split=split, leave_out=leave_out, seed=seed)
+    overlay = read_questions(questions) if questions else None
+    kb = build_squad_kb(source, out / split, split=split, leave_out=leave_out, seed=seed, questions=overlay)
     items: list[Labelled] = [(i.id, i.question or "", True, [i.expect.gold]) for i in kb.in_base]
     items += [(i.id, i.question or "", False, []) for i in kb.left_out]
     spans = {i.id: list(i.expect.gold) for i in kb.in_base}
@@ -266,14 +305,17 @@ def _apart(a: str, b: str) -> bool:
 
 
 def _flags(q: dict[str, Any]) -> dict[str, Any]:
-    return {k: q.get(k) for k in ("unknown_share", "anchored", "anchored_strictly")}
+    return {k: q.get(k) for k in ("unknown_share", "anchored", "anchored_strictly", "cross", "names_found")}
 
 
-def best_rows(rows: list[dict[str, Any]], ranker, ratio: float = 1.01) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def best_rows(rows: list[dict[str, Any]], ranker, ratio: float = 1.01, cross=None) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     """Each question's best candidate under ``ranker``, as the answerability model sees it; ``gold`` says
-    whether the quoted sentences (the best, and the runner-up when it scores ``ratio`` of the best) hold it."""
+    whether the quoted sentences (the best, and the runner-up when it scores ``ratio`` of the best) hold it.
+    ``cross``: (ranker, ratio) for the cross-lingual questions among ``rows``."""
     out = []
+    plain = (ranker, ratio)
     for q in rows:
+        ranker, ratio = cross if cross is not None and q.get("cross") else plain
         cands = q["candidates"]
         if not cands:
             none = {"gold": False, "top1": False, "features": None, "quoted": 0}
@@ -288,6 +330,8 @@ def best_rows(rows: list[dict[str, Any]], ranker, ratio: float = 1.01) -> list[d
         feats = {**best["features"], "ranker": ranker.probability(best["features"])}
         feats["dense_margin"] = best["features"]["dense"] - (max(others) if others else 0.0)
         feats["dense_peak"] = best["features"]["dense"] - statistics.median(c["features"]["dense"] for c in scored)
+        if q.get("cross"):
+            feats["names_missing"] = q.get("names_missing", 0.0)
         out.append(
             {
                 **_flags(q),
@@ -303,24 +347,46 @@ def best_rows(rows: list[dict[str, Any]], ranker, ratio: float = 1.01) -> list[d
 
 def out_of_scope(q: dict[str, Any], limit: float) -> bool:
     """The out_of_scope rule, as `assistant.answer.rules.OutOfScope` applies it."""
+    if q.get("cross"):  # a question in another script: the rule leaves it to the cross-lingual models
+        return False
     # the rule's idf-weighted share is the candidates' `unknown` feature (same terms, same weights)
     share = q["features"]["unknown"] if q.get("features") else q.get("unknown_share", 0.0)
     return (share >= limit and not q.get("anchored")) or (share >= 0.75 and not q.get("anchored_strictly"))
 
 
-def evaluate(best: list[dict[str, Any]], answerable, threshold: float, limit: float = 1.01) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """Rates for the fitted parts together: the out_of_scope rule (``limit``) and the answerability model."""
+def unknown_name(q: dict[str, Any], name_ratio: float) -> bool:
+    """The unknown_name rule, as `assistant.answer.rules.UnknownName` applies it."""
+    return any(found < name_ratio for found in q.get("names_found") or [])
+
+
+def evaluate(  # type: ignore[no-untyped-def]
+    best: list[dict[str, Any]],
+    answerable,
+    threshold: float,
+    limit: float = 1.01,
+    name_ratio: float = 0.0,
+    cross=None,
+) -> dict[str, Any]:
+    """Rates for the fitted parts together: the out_of_scope rule (``limit``), the unknown_name rule
+    (``name_ratio``) and the answerability model. ``cross``: (answerable, threshold) for the cross-lingual
+    questions among ``best``."""
     inside = [b for b in best if b["answerable"]]
     outside = [b for b in best if not b["answerable"]]
 
-    def p(b: dict[str, Any]) -> float:
-        if out_of_scope(b, limit):
-            return 0.0
-        return answerable.probability(b["features"]) if b["features"] else 0.0
+    def model(b: dict[str, Any]):  # type: ignore[no-untyped-def]
+        return cross if cross is not None and b.get("cross") else (answerable, threshold)
 
-    answered_gold = sum(1 for b in inside if p(b) >= threshold and b["gold"])
-    refused_in = sum(1 for b in inside if p(b) < threshold)
-    refused_out = sum(1 for b in outside if p(b) < threshold)
+    def p(b: dict[str, Any]) -> float:
+        if out_of_scope(b, limit) or unknown_name(b, name_ratio):
+            return 0.0
+        return model(b)[0].probability(b["features"]) if b["features"] else 0.0
+
+    def answered(b: dict[str, Any]) -> bool:
+        return p(b) >= model(b)[1]
+
+    answered_gold = sum(1 for b in inside if answered(b) and b["gold"])
+    refused_in = sum(1 for b in inside if not answered(b))
+    refused_out = sum(1 for b in outside if not answered(b))
     bins = []
     probs = [(p(b), b["answerable"]) for b in best]
     for lo in [i / 10 for i in range(10)]:
@@ -350,11 +416,65 @@ def evaluate(best: list[dict[str, Any]], answerable, threshold: float, limit: fl
     }
 
 
+def fit_models(
+    rows: list[dict[str, Any]], weight_of: dict[int, float], ranker_names: list[str], answerable_names: list[str]
+):  # type: ignore[no-untyped-def]
+    """A pairwise ranker on the answerable rows with a gold and a non-gold candidate, then the answerability
+    model on each row's best candidate under it."""
+    import numpy as np
+
+    from assistant.answer.answerability import Logistic
+
+    ranked = [
+        (q["candidates"], weight_of[id(q)])
+        for q in rows
+        if q["answerable"] and any(c["gold"] for c in q["candidates"]) and not all(c["gold"] for c in q["candidates"])
+    ]
+    ranker_json = fit_pairwise(ranked, ranker_names)
+    ranker = Logistic.from_json(ranker_json)
+    scored = [(b, weight_of[id(q)]) for q, b in zip(rows, best_rows(rows, ranker), strict=True) if b["features"]]
+    xa = _matrix([b["features"] for b, _ in scored], answerable_names)
+    ya = np.array([int(b["answerable"]) for b, _ in scored])
+    answerable_json = fit_logistic(xa, ya, answerable_names, np.array([w for _, w in scored]))
+    return ranker_json, ranker, answerable_json, Logistic.from_json(answerable_json)
+
+
+def fit_quote_ratio(inside: list[dict[str, Any]], ranker) -> float:  # type: ignore[no-untyped-def]
+    """Gold among quoted sentences, less 5 points per extra sentence, at its best."""
+
+    def quote_value(r: float) -> float:
+        got = best_rows(inside, ranker, r)
+        return sum(b["gold"] for b in got) / len(got) - 0.05 * (sum(b["quoted"] for b in got) / len(got) - 1)
+
+    return max([i / 10 for i in range(1, 11)], key=quote_value)
+
+
+def fit_set(dev, own, names, grid, point, args):  # type: ignore[no-untyped-def]
+    """One set of models on ``dev`` plus ``own`` items (weighted ``--own-weight``): the ranker and the
+    answerability model (``names``: their features), the quote ratio, and the point of ``grid`` (a threshold
+    and a rule's limit; ``point`` turns one into ``evaluate``'s arguments) with the best cost-weighted
+    Youden's J (``--answer-cost`` × left-out refused − in-base refused)."""
+    rows = dev + own
+    weight_of = {id(q): (args.own_weight if q in own else 1.0) for q in rows}
+    ranker_json, ranker, answerable_json, answerable = fit_models(rows, weight_of, *names)
+    ratio = fit_quote_ratio([q for q in dev if q["answerable"]], ranker)
+    best = best_rows(rows, ranker, ratio)
+
+    def utility(at: tuple[float, float]) -> float:
+        m = evaluate(best, answerable, **point(at))
+        return args.answer_cost * m["left_out_refused"] - m["false_refusal"]
+
+    return ranker_json, ranker, answerable_json, answerable, ratio, max(grid, key=utility)
+
+
 def main(argv: list[str] | None = None) -> int:
-    from assistant.answer.answerability import AnswerModels, Logistic
+    from assistant.answer.answerability import AnswerModels
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--source", type=Path, default=ROOT.parent / "shared" / "datasets" / "arcd" / "arcd-train.json")
+    parser.add_argument(
+        "--questions-en", type=Path, default=QUESTIONS_EN, help="ARCD's questions in English (cross-lingual fit)."
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "fit")
     parser.add_argument("--model", type=Path, default=ROOT / "knowledge" / "reference" / "answerability.json")
     parser.add_argument("--own", type=Path, default=ROOT / "evals" / "datasets" / "core.jsonl")
@@ -371,70 +491,74 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--recollect", action="store_true", help="Recompute the cached candidate features.")
     args = parser.parse_args(argv)
 
-    import numpy as np
-
     data = {}
-    for split in ("dev", "test", "own"):  # features are cached: --recollect after changing how they are computed
+    # features are cached: --recollect after changing how they are computed
+    for split in ("dev", "test", "own", "dev-en", "test-en"):
         cache = args.out / split / "rows.json"
         if cache.exists() and not args.recollect:
             data[split] = json.loads(cache.read_text(encoding="utf-8"))
         else:
             if split == "own":
                 data[split] = collect_own(args.own, args.out)
-            else:
-                data[split] = collect(split, args.source, args.out, args.leave_out, args.seed)
+            else:  # the English splits ask the same knowledge bases (and reuse their index)
+                name, _, lang = split.partition("-")
+                overlay = args.questions_en if lang == "en" else None
+                data[split] = collect(name, args.source, args.out, args.leave_out, args.seed, overlay)
             cache.parent.mkdir(parents=True, exist_ok=True)
             cache.write_text(json.dumps(data[split], ensure_ascii=False), encoding="utf-8")
+    same = {s: [q for q in rows if not q.get("cross")] for s, rows in data.items()}
+    cross = {s: [q for q in rows if q.get("cross")] for s, rows in data.items()}
     if args.report_only:
         models = AnswerModels.load(args.model)
         ranker, answerable, threshold, ratio = models.ranker, models.answerable, models.threshold, models.quote_ratio
         limit = models.max_unknown_share
+        x = models.pick(True)
+        ranker_x, answerable_x, threshold_x, ratio_x = x.ranker, x.answerable, x.threshold, x.quote_ratio
+        name_ratio = models.name_min_ratio
     else:
-        dev = data["dev"] + data["own"]
-        weight_of = {id(q): (args.own_weight if q in data["own"] else 1.0) for q in dev}
-        ranked = [
-            (q["candidates"], weight_of[id(q)])
-            for q in dev
-            if q["answerable"]
-            and any(c["gold"] for c in q["candidates"])
-            and not all(c["gold"] for c in q["candidates"])
-        ]
-        ranker_json = fit_pairwise(ranked, RANKER_FEATURES)
-        ranker = Logistic.from_json(ranker_json)
-        scored = [(b, weight_of[id(q)]) for q, b in zip(dev, best_rows(dev, ranker), strict=True) if b["features"]]
-        xa = _matrix([b["features"] for b, _ in scored], ANSWERABLE_FEATURES)
-        ya = np.array([int(b["answerable"]) for b, _ in scored])
-        answerable_json = fit_logistic(xa, ya, ANSWERABLE_FEATURES, np.array([w for _, w in scored]))
-        answerable = Logistic.from_json(answerable_json)
-        inside = [q for q in data["dev"] if q["answerable"]]
-
-        def quote_value(r: float) -> float:  # gold among quoted sentences, less 5 points per extra sentence
-            got = best_rows(inside, ranker, r)
-            return sum(b["gold"] for b in got) / len(got) - 0.05 * (sum(b["quoted"] for b in got) / len(got) - 1)
-
-        ratio = max([i / 10 for i in range(1, 11)], key=quote_value)
-        dev_best = best_rows(data["dev"] + data["own"], ranker, ratio)
+        # cost-weighted Youden's J: refused left-out questions minus refused in-base ones, with the rule
+        # fitted beside the threshold (out_of_scope's max_unknown_share)
         grid = [(t / 100, u / 20) for t in range(5, 96) for u in range(6, 21)]
-        cost = args.answer_cost  # cost-weighted Youden's J: refused left-out questions minus refused in-base ones
-
-        def utility(tu: tuple[float, float]) -> float:
-            m = evaluate(dev_best, answerable, *tu)
-            return cost * m["left_out_refused"] - m["false_refusal"]
-
-        threshold, limit = max(grid, key=utility)
+        ranker_json, ranker, answerable_json, answerable, ratio, (threshold, limit) = fit_set(
+            same["dev"],
+            same["own"],
+            (RANKER_FEATURES, ANSWERABLE_FEATURES),
+            grid,
+            lambda tu: {"threshold": tu[0], "limit": tu[1]},
+            args,
+        )
+        # the cross-lingual models: English questions about ARCD dev's Arabic articles (plus our own
+        # cross-lingual items), fitted the same way; the threshold is fitted together with the unknown_name
+        # rule's name_min_ratio (how closely the base must spell a Latin-script name)
+        grid_x = [(t / 100, r) for t in range(5, 96) for r in NAME_RATIOS]
+        ranker_x_json, ranker_x, answerable_x_json, answerable_x, ratio_x, (threshold_x, name_ratio) = fit_set(
+            cross["dev-en"],
+            cross["own"],
+            (CROSS_RANKER_FEATURES, CROSS_ANSWERABLE_FEATURES),
+            grid_x,
+            lambda tr: {"threshold": tr[0], "name_ratio": tr[1]},
+            args,
+        )
     from assistant.answer.direct import DirectAnswers
     from assistant.knowledge.loader import load_knowledge
 
     span_kb = load_knowledge(args.out / "dev" / "knowledge")  # ARCD's bases share the shipped reference data
-    prior = models.span_prior if args.report_only else fit_span_prior(data["dev"], span_kb)
-    report = {s: evaluate(best_rows(rows, ranker, ratio), answerable, threshold, limit) for s, rows in data.items()}
+    prior = models.span_prior if args.report_only else fit_span_prior(same["dev"], span_kb)
+    report = {}
+    for s, rows in data.items():  # each question with the models it would get
+        best = best_rows(rows, ranker, ratio, (ranker_x, ratio_x))
+        report[s] = evaluate(best, answerable, threshold, limit, name_ratio, (answerable_x, threshold_x))
+        report[s]["cross_lingual"] = len(cross[s])
     for s in ("dev", "test"):
         report[s]["span_f1_gold_sentence"] = round(span_f1(data[s], DirectAnswers.for_base(span_kb, prior)), 1)
-    print(f"threshold {threshold:.2f}, quote ratio {ratio:.1f}, max unknown share {limit:.2f}, span prior {prior}")
+    print(
+        f"threshold {threshold:.2f}, quote ratio {ratio:.1f}, max unknown share {limit:.2f}, span prior {prior}; "
+        f"cross-lingual: threshold {threshold_x:.2f}, quote ratio {ratio_x:.1f}, name ratio {name_ratio:.0f}"
+    )
     for s, m in report.items():
         print(
-            f"{s:5s} in-base {m['in_base']:3d} left-out {m['left_out']:3d} | best sentence has gold "
-            f"{m['best_sentence_has_gold']:.3f} | quoted sentences have gold "
+            f"{s:7s} in-base {m['in_base']:3d} left-out {m['left_out']:3d} (cross-lingual {m['cross_lingual']:3d})"
+            f" | best sentence has gold {m['best_sentence_has_gold']:.3f} | quoted sentences have gold "
             f"{m['quoted_sentences_have_gold']:.3f} ({m['sentences_quoted']})"
             f" | gold in answer {m['gold_in_answer']:.3f}"
             " | false refusal "
@@ -450,6 +574,13 @@ def main(argv: list[str] | None = None) -> int:
             "direct": prior.to_json(),
             "ranker": ranker_json,
             "answerable": answerable_json,
+            "cross_lingual": {
+                "threshold": threshold_x,
+                "quote_ratio": ratio_x,
+                "name_min_ratio": name_ratio,
+                "ranker": ranker_x_json,
+                "answerable": answerable_x_json,
+            },
             "provenance": {
                 "fitted_by": "scripts/fit_answerability.py",
                 "date": dt.date.today().isoformat(),
@@ -465,6 +596,8 @@ def main(argv: list[str] | None = None) -> int:
                 "quote_ratio_rule": "max over dev of gold among quoted sentences - 0.05 per extra sentence",
                 "direct_rule": "grid (SPAN_GRID) max over dev of the short answer's token F1 on the gold sentence",
                 "own_items": f"{args.own.name}: single-turn article and unanswerable items, weight {args.own_weight}",
+                "cross_lingual": f"the same rules on dev's questions in English ({args.questions_en.name}) and our "
+                "own cross-lingual items; threshold fitted with name_min_ratio (grid NAME_RATIOS)",
                 **{s: {k: v for k, v in report[s].items() if k != "calibration"} for s in report},
             },
         }

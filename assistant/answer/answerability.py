@@ -50,6 +50,25 @@ class Logistic:
 
 
 @dataclass(frozen=True)
+class ModelSet:
+    """A ranker, an answerability model, and the threshold and quote ratio fitted with them."""
+
+    ranker: Logistic
+    answerable: Logistic
+    threshold: float
+    quote_ratio: float
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ModelSet:
+        return cls(
+            ranker=Logistic.from_json(data["ranker"]),
+            answerable=Logistic.from_json(data["answerable"]),
+            threshold=float(data["threshold"]),
+            quote_ratio=float(data.get("quote_ratio", 0.5)),
+        )
+
+
+@dataclass(frozen=True)
 class AnswerModels:
     ranker: Logistic
     answerable: Logistic
@@ -58,6 +77,17 @@ class AnswerModels:
     max_unknown_share: float = 0.5  # the out_of_scope rule's limit, fitted with the threshold
     span_prior: SpanPrior = field(default_factory=SpanPrior)  # where the short answer sits in its sentence
     provenance: dict[str, Any] = field(default_factory=dict)
+    # questions in another script than the base («When was Naguib Mahfouz born?» of Arabic articles): their
+    # lexical features are empty by construction, so they have models of their own over dense evidence and
+    # transliterated names (``assistant.understand.crosslingual``); None = the models above
+    cross_lingual: ModelSet | None = None
+    name_min_ratio: float = 80.0  # skeleton similarity (0–100) at which a Latin-script name is the base's
+
+    def pick(self, cross_lingual: bool = False) -> ModelSet:
+        """The models for a question in the base's script, or for one in another script."""
+        if cross_lingual and self.cross_lingual is not None:
+            return self.cross_lingual
+        return ModelSet(self.ranker, self.answerable, self.threshold, self.quote_ratio)
 
     @classmethod
     def load(cls, path: Path) -> AnswerModels:
@@ -71,6 +101,8 @@ class AnswerModels:
                 max_unknown_share=float(data.get("max_unknown_share", 0.5)),
                 span_prior=SpanPrior.from_json(data["direct"]) if "direct" in data else SpanPrior(),
                 provenance=dict(data.get("provenance", {})),
+                cross_lingual=ModelSet.from_json(data["cross_lingual"]) if "cross_lingual" in data else None,
+                name_min_ratio=float(data.get("cross_lingual", {}).get("name_min_ratio", 80.0)),
             )
         except FileNotFoundError as exc:
             raise KnowledgeError(str(path), "file is missing (run scripts/fit_answerability.py)") from exc

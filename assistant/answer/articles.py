@@ -26,7 +26,8 @@ from assistant.index.documents import article_sentences, sentence_documents
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.knowledge.schema import Article
 from assistant.models import Citation
-from assistant.text import analyze
+from assistant.text import analyze, tokenize
+from assistant.understand.crosslingual import CrossLingual, name_cover, spells
 from assistant.understand.lexicon import Lexicon
 
 T = TypeVar("T")
@@ -209,9 +210,15 @@ class ArticleEngine:
     # --- candidates -------------------------------------------------------------------------------
 
     def candidates(
-        self, question: str, query_vector: Sequence[float], retrieved: list[Document], intent: str = "unknown"
+        self,
+        question: str,
+        query_vector: Sequence[float],
+        retrieved: list[Document],
+        intent: str = "unknown",
+        cross: CrossLingual | None = None,
     ) -> list[Candidate]:
-        """Every sentence of the retrieved article chunks plus the sentence on each side, with features."""
+        """Every sentence of the retrieved article chunks plus the sentence on each side, with features.
+        ``cross``: the question is in another script (its names, by skeleton, stand in for its words)."""
         terms = self.content_terms(question)
         term_set = set(terms)
         unknown = self.coverage.unknown_share(terms)
@@ -268,14 +275,27 @@ class ArticleEngine:
                 # the sentence holds a span of the kind asked for (a date for «متى», a number for «كم»)
                 typed=float(self._short(article.body[c.start : c.end], term_set, intent, c.article_id) is not None),
             )
-            c.score = self.models.ranker.probability(c.features)
+            if cross is not None:
+                window = [self._text(c.article_id, i) for i in (c.ordinal - 1, c.ordinal, c.ordinal + 1)]
+                c.features.update(
+                    name_sentence=name_cover(cross.keys, tokenize(window[1])),
+                    name_window=name_cover(cross.keys, tokenize(" ".join(window))),
+                    name_title=name_cover(cross.keys, tokenize(article.meta.title)),
+                    no_names=0.0 if cross.keys else 1.0,
+                )
+            c.score = self.models.pick(cross is not None).ranker.probability(c.features)
         cands.sort(key=lambda c: -c.score)
         return cands
 
     def assess(
-        self, question: str, query_vector: Sequence[float], retrieved: list[Document], intent: str = "unknown"
+        self,
+        question: str,
+        query_vector: Sequence[float],
+        retrieved: list[Document],
+        intent: str = "unknown",
+        cross: CrossLingual | None = None,
     ) -> Assessment:
-        cands = self.candidates(question, query_vector, retrieved, intent)
+        cands = self.candidates(question, query_vector, retrieved, intent, cross)
         if not cands:
             return Assessment([], {}, 0.0)
         best = cands[0]
@@ -294,22 +314,32 @@ class ArticleEngine:
             # every sentence of a small base, an answerable one is much closer to a few
             "dense_peak": best.features["dense"] - statistics.median(c.features["dense"] for c in cands),
         }
-        return Assessment(cands, features, self.models.answerable.probability(features))
+        if cross is not None:
+            features["names_missing"] = cross.names_missing
+        return Assessment(cands, features, self.models.pick(cross is not None).answerable.probability(features))
 
     # --- answer -----------------------------------------------------------------------------------
 
     def answer(
-        self, question: str, intent: str, query_vector: Sequence[float], retrieved: list[Document]
+        self,
+        question: str,
+        intent: str,
+        query_vector: Sequence[float],
+        retrieved: list[Document],
+        cross: CrossLingual | None = None,
     ) -> tuple[Draft | None, Assessment]:
-        assessment = self.assess(question, query_vector, retrieved, intent)
-        if not assessment.candidates or assessment.probability < self.models.threshold:
+        assessment = self.assess(question, query_vector, retrieved, intent, cross)
+        models = self.models.pick(cross is not None)
+        if not assessment.candidates or assessment.probability < models.threshold:
             return None, assessment
         cands = assessment.candidates
         best = cands[0]
         # the runner-up is quoted too when the ranker rates it nearly as high (``quote_ratio``, fitted):
         # the answer is often in the sentence beside the one that repeats the question
-        chosen = [best] + [c for c in cands[1:2] if c.score >= self.models.quote_ratio * best.score]
+        chosen = [best] + [c for c in cands[1:2] if c.score >= models.quote_ratio * best.score]
         terms = set(self.content_terms(question))
+        if cross is not None:  # its words are not the sentence's: its names, as the sentence spells them
+            terms = self._spelt(cross, " ".join(self._text(c.article_id, c.ordinal) for c in chosen))
         direct = None
         for c in chosen:
             direct = self._short(self._text(c.article_id, c.ordinal), terms, intent, c.article_id)
@@ -332,6 +362,11 @@ class ArticleEngine:
         if direct and all(direct != c.quote for c in citations):
             text = f"{direct}\n{text}"
         return Draft(text, True, citations, route="article", direct=direct), assessment
+
+    def _spelt(self, cross: CrossLingual, text: str) -> set[str]:
+        """The stems of the words of ``text`` that spell one of a cross-lingual question's names."""
+        words = [w for w in tokenize(text) if spells(cross.keys, w, self.models.name_min_ratio)]
+        return {t for w in words for t in analyze(w)}
 
     def anchoring(self, terms: Iterable[str], article_id: str) -> tuple[dict[str, float], list[str]]:
         """How the short answer weighs the question's words in this article's sentences: by idf, as coverage

@@ -49,6 +49,8 @@ class OutOfScope:
     name = "out_of_scope"
 
     def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
+        if p.cross_lingual(turn) is not None:  # its words are in another script: unknown says nothing of scope
+            return None
         unknown, share = p.unknown_words(turn)
         limit = p.settings.max_unknown_share
         if limit is None:
@@ -59,15 +61,24 @@ class OutOfScope:
 
 
 class UnknownName:
-    """A proper name written in Latin script that the base never mentions («the NATO summit»)."""
+    """A proper name written in Latin script that the base never mentions, in either script («the NATO
+    summit»; «Mahfouz» is mentioned where the base writes «محفوظ»: the names are compared by consonant
+    skeleton, at ``name_min_ratio``, fitted)."""
 
     name = "unknown_name"
 
     def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
+        names = [w for w, found in self.names(turn, p) if found < p.article.models.name_min_ratio]
+        return p.refuse(guard.REFUSAL + f" (لا تذكر المصادر: {'، '.join(names)})", turn) if names else None
+
+    @staticmethod
+    def names(turn: Turn, p: Pipeline) -> list[tuple[str, float]]:
+        """The question's Latin-script names that no word of the base writes as such, each with how closely
+        (0–100) a word of the base spells it in Arabic letters."""
         unknown, _ = p.unknown_words(turn)
         words = re.findall(r"[A-Za-z][\w'-]*", turn.question)[1:]
         names = [w for w in words if w.casefold() in unknown and ((w.isupper() and len(w) > 1) or w[0].isupper())]
-        return p.refuse(guard.REFUSAL + f" (لا تذكر المصادر: {'، '.join(names)})", turn) if names else None
+        return [(w, p.names.best(w)) for w in names]
 
 
 class Claims:

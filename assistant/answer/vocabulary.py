@@ -221,13 +221,21 @@ class Vocabulary:
     def idf(self, term: str) -> float:
         return math.log(1 + (self.n - self.df.get(term, 0) + 0.5) / (self.df.get(term, 0) + 0.5))
 
-    def is_known(self, token: str) -> bool:
-        """Known in any of its readings: as written, without clitics, or stemmed («وقعها» → «وقع»)."""
+    @staticmethod
+    def _readings(token: str) -> set[str]:
         forms = {token, light_stem(token), *strip_clitics(token)}
         forms |= {light_stem(f) for f in strip_clitics(token)}
         forms |= {f[: -len(s)] for f in list(forms) for s in PRONOUN_SUFFIXES if f.endswith(s) and len(f) - len(s) >= 2}
-        forms |= {p for f in list(forms) for p in person_forms(f)}
-        return token.isdigit() or bool(forms & self.known) or self._misspelt(token)
+        return forms | {p for f in list(forms) for p in person_forms(f)}
+
+    def is_known(self, token: str) -> bool:
+        """Known in any of its readings: as written, without clitics, or stemmed («وقعها» → «وقع»)."""
+        return token.isdigit() or bool(self._readings(token) & self.known) or self._misspelt(token)
+
+    def is_written(self, token: str) -> bool:
+        """The base's own text writes it in some reading (the cue words and reference names it is merely
+        known by do not count: «Iraq» is known as a country name, but an Arabic base never writes it)."""
+        return token.isdigit() or bool(self._readings(token) & (self.df.keys() | self.words))
 
     def _misspelt(self, token: str) -> bool:
         """One slip away from a word the base uses («روتشليد» for «روتشيلد», a swap counting

@@ -73,11 +73,15 @@ class HybridRetriever(BaseRetriever):
         return self.dense.similarity_search_with_score(query, k=k, filter=where)
 
     def candidates(
-        self, query: str, where: dict[str, Any] | None = None
+        self, query: str, where: dict[str, Any] | None = None, keywords: str | None = None
     ) -> tuple[list[Document], list[tuple[Document, float]]]:
-        """Both retrievers' candidates within ``where``, before fusion (``bench_source_prior`` replays them)."""
+        """Both retrievers' candidates within ``where``, before fusion (``bench_source_prior`` replays them).
+        ``keywords``: what keyword search looks for, when not the query's own words (a question in another
+        script than the base: the base's spellings of its names)."""
         # filtered inside keyword search (a mask before the top-k), so a small subset keeps its best matches
-        sparse = [d for d in self.bm25.invoke(query, filter=where, k=self.candidate_k) if matches(d.metadata, where)]
+        words = query if keywords is None else keywords
+        found = self.bm25.invoke(words, filter=where, k=self.candidate_k) if words.strip() else []
+        sparse = [d for d in found if matches(d.metadata, where)]
         return sparse[: self.candidate_k], self._dense(query, where)
 
     def _get_relevant_documents(
@@ -85,7 +89,7 @@ class HybridRetriever(BaseRetriever):
     ) -> list[Document]:
         where = kwargs.get("filter", self.filter)
         k = int(kwargs.get("k", self.k))
-        sparse, dense_hits = self.candidates(query, where)
+        sparse, dense_hits = self.candidates(query, where, kwargs.get("keywords"))
         docs: dict[str, Document] = {}
         detail: dict[str, dict[str, float]] = {}
         for rank, doc in enumerate(sparse, 1):

@@ -32,6 +32,19 @@ def keyword_pipeline(knowledge_dir: Path) -> Pipeline:
     return build_pipeline(settings, kb, retriever, NoVectors(), lambda _: [0.0], docs)
 
 
+def one_article_base(root: Path, article_id: str, title: str, body: str) -> Path:
+    """A knowledge folder under ``root`` holding one Wikipedia-like article and the project's reference data."""
+    knowledge = root / "knowledge"
+    (knowledge / "articles").mkdir(parents=True)
+    (knowledge / "reference").symlink_to(REPO_ROOT / "knowledge" / "reference")
+    (knowledge / "articles" / f"{article_id}.md").write_text(
+        f"---\nid: {article_id}\ntitle: {title}\npublisher: Wikipedia\nurl: https://ar.wikipedia.org/wiki/"
+        f"{article_id}\npublished: 2024-01-01\nlanguage: ar\n---\n\n{body}",
+        encoding="utf-8",
+    )
+    return knowledge
+
+
 Ask = Callable[..., Answer]
 
 

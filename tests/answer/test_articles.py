@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.pipeline import Pipeline, Turn
-from assistant.settings import REPO_ROOT
-from tests.answer.conftest import keyword_pipeline
+from tests.answer.conftest import keyword_pipeline, one_article_base
 
 BODY = """نهر النيل أطول أنهار العالم، ويبلغ طوله نحو 6650 كيلومترا.
 
@@ -20,15 +17,7 @@ BODY = """نهر النيل أطول أنهار العالم، ويبلغ طول
 
 @pytest.fixture(scope="module")
 def nile(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
-    root = tmp_path_factory.mktemp("kb") / "knowledge"
-    (root / "articles").mkdir(parents=True)
-    (root / "reference").symlink_to(REPO_ROOT / "knowledge" / "reference")
-    (root / "articles" / "nile.md").write_text(
-        "---\nid: nile\ntitle: نهر النيل\npublisher: Wikipedia\nurl: https://ar.wikipedia.org/wiki/nile\n"
-        f"published: 2024-01-01\nlanguage: ar\n---\n\n{BODY}",
-        encoding="utf-8",
-    )
-    return keyword_pipeline(Path(root))
+    return keyword_pipeline(one_article_base(tmp_path_factory.mktemp("kb"), "nile", "نهر النيل", BODY))
 
 
 def _candidates(p: Pipeline, question: str) -> list[str]:

@@ -26,6 +26,7 @@ from evals.squad import (
     clean_question,
     exact_match,
     item_squad_metrics,
+    read_questions,
     read_squad,
     split_of,
     squad_metrics,
@@ -142,20 +143,25 @@ def test_reader_merges_titles_aligns_answers_and_drops_unanswered(squad_file: Pa
 
 
 @pytest.mark.parametrize(
-    ("content", "where"),
+    ("read", "content", "where"),
     [
-        ("{not json", "invalid JSON"),
-        ('{"data": []}', "data"),
-        ('{"data": [{"paragraphs": []}]}', "data[0].title"),
-        ('{"data": [{"title": "x", "paragraphs": [{"context": "c", "qas": [{"id": 1}]}]}]}', "question"),
-        ("[1, 2]", "top level"),
+        (read_squad, "{not json", "invalid JSON"),
+        (read_squad, '{"data": []}', "data"),
+        (read_squad, '{"data": [{"paragraphs": []}]}', "data[0].title"),
+        (read_squad, '{"data": [{"title": "x", "paragraphs": [{"context": "c", "qas": [{"id": 1}]}]}]}', "question"),
+        (read_squad, "[1, 2]", "top level"),
+        # a question overlay (--squad-questions): the file and the line
+        (read_questions, '{"id": "a", "question": "ok"}\nnot json\n', "line 2"),
+        (read_questions, '{"id": "a"}\n', "line 1"),
+        (read_questions, '{"id": 5, "question": "x"}\n', "line 1"),
+        (read_questions, "\n", "no questions"),
     ],
 )
-def test_a_malformed_file_names_the_file_and_the_problem(tmp_path: Path, content: str, where: str) -> None:
+def test_a_malformed_file_names_the_file_and_the_problem(tmp_path: Path, read: Any, content: str, where: str) -> None:
     path = tmp_path / "broken.json"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(SquadError) as info:
-        read_squad(path)
+        read(path)
     message = str(info.value)
     assert str(path) in message and where in message and "غير صالح" in message
 
@@ -359,3 +365,37 @@ def test_a_squad_run_scores_both_systems(squad_file: Path, tmp_path: Path) -> No
     assert all("squad" in r and "direct" in r for r in rows)
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "| gold_in_answer |" in md and "SQuAD import" in md
+
+
+# --- a question overlay (the same questions in another language) ---------------------------------------
+
+
+def test_an_overlay_replaces_questions_by_id_and_drops_the_rest(squad_file: Path, tmp_path: Path) -> None:
+    overlay = tmp_path / "en.jsonl"
+    rows = [
+        {"id": "nile-length", "question": "How long is the  Nile?"},
+        {"id": "burj-opened", "question": "When did Burj Khalifa open?"},
+    ]
+    overlay.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
+    questions = read_questions(overlay)
+    assert questions == {"nile-length": "How long is the Nile?", "burj-opened": "When did Burj Khalifa open?"}
+    kb = build_squad_kb(squad_file, tmp_path, "all", None, 0.0, 0, questions=questions)
+    assert {i.id: i.question for i in kb.items} == questions
+    plain = build_squad_kb(squad_file, tmp_path / "plain", "all", None, 0.0, 0)
+    asked = {i.id: i for i in plain.items}
+    for item in kb.items:  # the same gold answers and sources, only the question differs
+        assert item.expect.gold == asked[item.id].expect.gold
+        assert item.expect.sources == asked[item.id].expect.sources
+
+
+def test_the_shipped_english_overlay_covers_arcd() -> None:
+    """Every ARCD train question has one English translation (evals/datasets/arcd-en), and no other ids."""
+    from assistant.settings import REPO_ROOT
+
+    arcd = REPO_ROOT.parent / "shared" / "datasets" / "arcd" / "arcd-train.json"
+    if not arcd.exists():
+        pytest.skip("ARCD is not beside the checkout")
+    ids = {q.id for a in read_squad(arcd) for q in a.questions}
+    overlay = read_questions(REPO_ROOT / "evals" / "datasets" / "arcd-en" / "questions-en.jsonl")
+    assert set(overlay) == {i.split("-")[0] for i in ids}
+    assert all(q.isascii() or any(c.isascii() and c.isalpha() for c in q) for q in overlay.values())

@@ -100,3 +100,16 @@ def test_broad_and_narrow_filters_get_chroma_filtered_searchs_hits(assistant: As
         else:
             assert recorded.calls == [("among", kept)]
     assert (share >= 0.2) == (where != {"country": "FR"})  # both paths are exercised
+
+
+def test_keyword_search_can_look_for_other_words_than_the_query(assistant: Assistant) -> None:
+    """A question in another script than the base: keyword search looks for the base's spellings of its
+    names (``Pipeline.retrieve_articles``) while dense search embeds the question as asked."""
+    retriever = assistant._pipeline.retriever
+    question, where = "Which sporting event will Morocco co-host with Spain and Portugal?", {"kind": "article"}
+    plain = retriever.invoke(question, filter=where)
+    assert plain and not any("bm25_rank" in d.metadata for d in plain), "no English word is in the article"
+    bridged = retriever.invoke(question, filter=where, keywords="كأس العالم 2030")
+    assert any("bm25_rank" in d.metadata for d in bridged)
+    assert any("كأس العالم" in d.page_content for d in bridged)
+    assert retriever.invoke(question, filter=where, keywords="   ") == plain, "nothing to look for: dense alone"
