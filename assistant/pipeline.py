@@ -132,8 +132,11 @@ class Pipeline:
         assert turn.draft is not None
         draft = turn.draft
         cited = [c.source_id for c in draft.citations]
-        # without a dense search, keyword search alone ranks what follows the cited sources
-        ranked = turn.docs if turn.docs is not None else self.retriever.bm25.invoke(turn.frame.text)  # type: ignore[attr-defined]
+        # what was retrieved for the answer (the scope's passages, else the article passages an article answer
+        # was chosen from); without any search, keyword search alone ranks what follows the cited sources
+        ranked = next((d for d in (turn.docs, turn.article_docs) if d is not None), None)
+        if ranked is None:
+            ranked = self.retriever.bm25.invoke(turn.frame.text)  # type: ignore[attr-defined]
         retrieved = list(dict.fromkeys(cited + [str(d.metadata["source_id"]) for d in ranked[: self.settings.top_k]]))
         turn.timings["total"] = round((time.perf_counter() - turn.started) * 1000, 2)
         intent: Intent = turn.frame.intent

@@ -91,7 +91,7 @@ NAME_RATIOS = [70.0, 75.0, 80.0, 85.0, 90.0, 101.0]  # name_min_ratio grid (101:
 Labelled = tuple[str, str, bool, list[list[str]]]  # id, question, answerable, gold groups (all must occur)
 
 
-ENGINE_RULES = {"out_of_scope", "articles", "article_asked", "refuse"}  # where the fitted parts decide
+ENGINE_RULES = {"out_of_scope", "cross_lingual", "articles", "article_asked", "refuse"}  # where the fitted parts decide
 
 
 def candidate_rows(

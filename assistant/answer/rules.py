@@ -81,6 +81,20 @@ class UnknownName:
         return [(w, p.names.best(w)) for w in names]
 
 
+class CrossLingual:
+    """A question in another script than the base that nothing anchors in it strictly (a city, a month, an
+    event kind, the records' own targets): its words cannot be checked, and a name the lexicon half-matches
+    («stock» ~ Jürgen Stock in «What is the stock price of Royal Air Maroc?») is no reason to list records.
+    Only the articles' cross-lingual models, which weigh dense evidence and transliterated names, may answer."""
+
+    name = "cross_lingual"
+
+    def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
+        if p.cross_lingual(turn) is None or p.anchored(turn.frame, strict=True):
+            return None
+        return p.article_draft(turn) or p.refuse(guard.REFUSAL, turn)
+
+
 class Claims:
     """Totals, busy months, axes, named countries, an article's metadata, a subject's role."""
 
@@ -147,6 +161,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Greeting(),
     OutOfScope(),
     UnknownName(),
+    CrossLingual(),
     Claims(),
     ArticleAsked(),
     Records(),

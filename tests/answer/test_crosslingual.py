@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.pipeline import Pipeline, Turn
-from tests.answer.conftest import keyword_pipeline, one_article_base
+from tests.answer.conftest import Ask, keyword_pipeline, one_article_base
 
 BODY = """نجيب محفوظ روائي مصري، ولد في القاهرة في 11 ديسمبر 1911.
 
@@ -63,3 +63,12 @@ def test_candidates_weigh_the_names_the_sentence_spells(mahfouz: Pipeline) -> No
     assert prize["name_sentence"] >= 0.75 > works["name_sentence"]
     assert prize["name_title"] >= 0.5 and prize["no_names"] == 0.0
     assert mahfouz.article._spelt(cross, "حصل نجيب محفوظ على جائزة نوبل") >= {"نجيب", "محفوظ"}
+
+
+def test_unanchored_cross_lingual_questions_are_left_to_the_article_models(shipped: Ask) -> None:
+    """«stock» half-matches Jürgen Stock in the records: without a strict anchor (a city, a month, a kind,
+    the records' targets) an English question is the cross-lingual article models' to answer or refuse."""
+    a = shipped("What is the stock price of Royal Air Maroc?")
+    assert a.rule == "cross_lingual" and not a.answerable
+    assert shipped("Who did Hammouchi meet in Madrid?").rule == "records", "a city anchors it"
+    assert shipped("How many meetings did Hammouchi hold in 2024?").rule == "claims"

@@ -18,6 +18,7 @@ def test_rule_order_is_explicit() -> None:
         "greeting",
         "out_of_scope",
         "unknown_name",
+        "cross_lingual",
         "claims",
         "article_asked",
         "records",
