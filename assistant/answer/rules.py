@@ -82,17 +82,24 @@ class UnknownName:
 
 
 class CrossLingual:
-    """A question in another script than the base that nothing anchors in it strictly (a city, a month, an
-    event kind, the records' own targets): its words cannot be checked, and a name the lexicon half-matches
-    («stock» ~ Jürgen Stock in «What is the stock price of Royal Air Maroc?») is no reason to list records.
-    Only the articles' cross-lingual models, which weigh dense evidence and transliterated names, may answer."""
+    """A question in another script than the base that names none of the base's own things (its subject, its
+    events, its article, a city, a month, an event kind): its words cannot be checked, and a name the lexicon
+    half-matches («stock» ~ Jürgen Stock in «What is the stock price of Royal Air Maroc?») is no reason to
+    list records. Only the articles' cross-lingual models, which weigh dense evidence and transliterated
+    names, may answer it."""
 
     name = "cross_lingual"
 
     def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
-        if p.cross_lingual(turn) is None or p.anchored(turn.frame, strict=True):
+        if p.cross_lingual(turn) is None or self.anchored(turn, p):
             return None
         return p.article_draft(turn) or p.refuse(guard.REFUSAL, turn)
+
+    @staticmethod
+    def anchored(turn: Turn, p: Pipeline) -> bool:
+        f = turn.frame
+        named = {"meeting", "article"} & f.flags or any(e.type == "subject" for e in f.entities)
+        return bool(named) or p.anchored(f, strict=True)
 
 
 class Claims:

@@ -72,3 +72,15 @@ def test_unanchored_cross_lingual_questions_are_left_to_the_article_models(shipp
     assert a.rule == "cross_lingual" and not a.answerable
     assert shipped("Who did Hammouchi meet in Madrid?").rule == "records", "a city anchors it"
     assert shipped("How many meetings did Hammouchi hold in 2024?").rule == "claims"
+
+
+@pytest.mark.parametrize(
+    ("question", "rule"),
+    [
+        ("Who is the Brazilian police chief Hammouchi met, and where?", "records"),  # the subject, his events
+        ("Who is Abdellatif Hammouchi?", "claims"),
+        ("When was the article published?", "claims"),
+    ],
+)
+def test_a_question_naming_the_bases_own_things_goes_to_their_rules(shipped: Ask, question: str, rule: str) -> None:
+    assert shipped(question).rule == rule
