@@ -34,7 +34,7 @@ from assistant.models import Answer, Intent
 from assistant.settings import Settings
 from assistant.text import analyze, tokenize
 from assistant.understand import scope as scoping
-from assistant.understand.crosslingual import CrossLingual, NameIndex
+from assistant.understand.crosslingual import BRIDGED, CrossLingual, NameIndex
 from assistant.understand.followup import merge
 from assistant.understand.lexicon import Lexicon, load_question_words
 from assistant.understand.question import Frame, parse
@@ -177,9 +177,9 @@ class Pipeline:
             cross = self.cross_lingual(turn)
             if cross is None:
                 turn.article_docs = self.retriever.invoke(turn.frame.text, filter=where)
-            else:  # its words are not the base's: keyword search looks for its names as the base spells them
-                names = self.names.spellings(cross.keys, self.article.models.name_min_ratio)
-                turn.article_docs = self.retriever.invoke(turn.frame.text, filter=where, keywords=" ".join(names))
+            else:  # its words are not the base's: keyword search looks for its names as the base writes them
+                words = [*self.names.spellings(cross.keys, self.article.models.name_min_ratio), *cross.bridged]
+                turn.article_docs = self.retriever.invoke(turn.frame.text, filter=where, keywords=" ".join(words))
             turn.lap("retrieve_articles", t)
         return turn.article_docs
 
@@ -224,7 +224,8 @@ class Pipeline:
             content = content or words
             foreign = [t for t in content if t.isascii() and t.isalpha() and not self.vocab.is_written(t)]
             cross = bool(content) and len(foreign) / len(content) >= self.settings.cross_lingual_share
-            turn.cross = (CrossLingual.of(turn.frame.text, self.names) if cross else None,)
+            bridged = [e.label for e in turn.frame.entities if e.type in BRIDGED]
+            turn.cross = (CrossLingual.of(turn.frame.text, self.names, bridged) if cross else None,)
         return turn.cross[0]
 
     @cached_property

@@ -72,6 +72,9 @@ CROSS_RANKER_FEATURES = [
     "name_window",
     "name_title",
     "no_names",
+    "entity_window",
+    "entity_title",
+    "no_entities",
 ]
 CROSS_ANSWERABLE_FEATURES = [
     "ranker",
@@ -84,6 +87,9 @@ CROSS_ANSWERABLE_FEATURES = [
     "name_title",
     "no_names",
     "names_missing",
+    "entity_window",
+    "entity_title",
+    "no_entities",
 ]
 QUESTIONS_EN = ROOT / "evals" / "datasets" / "arcd-en" / "questions-en.jsonl"  # ARCD's questions in English
 NAME_RATIOS = [70.0, 75.0, 80.0, 85.0, 90.0, 101.0]  # name_min_ratio grid (101: a name must be spelt alike)

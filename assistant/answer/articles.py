@@ -221,6 +221,7 @@ class ArticleEngine:
         ``cross``: the question is in another script (its names, by skeleton, stand in for its words)."""
         terms = self.content_terms(question)
         term_set = set(terms)
+        bridged = self.question_terms(" ".join(cross.bridged)) if cross is not None else []
         unknown = self.coverage.unknown_share(terms)
         picked: dict[tuple[str, int], float] = {}  # (article, ordinal) -> rank of the chunk that brought it
         chunk_sim: dict[tuple[str, int], float] = {}
@@ -282,6 +283,10 @@ class ArticleEngine:
                     name_window=name_cover(cross.keys, tokenize(" ".join(window))),
                     name_title=name_cover(cross.keys, tokenize(article.meta.title)),
                     no_names=0.0 if cross.keys else 1.0,
+                    # the places, months and topics it names, as the lexicon says them in Arabic
+                    entity_window=self.coverage.of(bridged, before, here, after),
+                    entity_title=self.coverage.of(bridged, title),
+                    no_entities=0.0 if bridged else 1.0,
                 )
             c.score = self.models.pick(cross is not None).ranker.probability(c.features)
         cands.sort(key=lambda c: -c.score)
@@ -364,9 +369,10 @@ class ArticleEngine:
         return Draft(text, True, citations, route="article", direct=direct), assessment
 
     def _spelt(self, cross: CrossLingual, text: str) -> set[str]:
-        """The stems of the words of ``text`` that spell one of a cross-lingual question's names."""
+        """The stems of the words of ``text`` that spell one of a cross-lingual question's names, and those of
+        the Arabic names of its places, months and topics."""
         words = [w for w in tokenize(text) if spells(cross.keys, w, self.models.name_min_ratio)]
-        return {t for w in words for t in analyze(w)}
+        return {t for w in words for t in analyze(w)} | set(self.question_terms(" ".join(cross.bridged)))
 
     def anchoring(self, terms: Iterable[str], article_id: str) -> tuple[dict[str, float], list[str]]:
         """How the short answer weighs the question's words in this article's sentences: by idf, as coverage

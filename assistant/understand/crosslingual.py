@@ -18,6 +18,7 @@ from assistant.text import normalize, stopwords
 from assistant.text.transliterate import skeleton
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+BRIDGED = frozenset({"country", "region", "city", "month", "topic", "kind"})  # entities the lexicon names in both
 MIN_SKELETON = 3  # «bm» (Obama, Ibrahim's «brhm» shortened…) says too little to tell one name from another
 
 
@@ -88,16 +89,19 @@ class NameIndex:
 @dataclass(frozen=True)
 class CrossLingual:
     """What a question in another script than the base's offers in words: its names' skeletons and how
-    closely the base spells each."""
+    closely the base spells each, and the Arabic names of the places, months and topics the lexicon read in
+    it («Iraq» → «العراق»: the reference data are bilingual, so those are translated, not transliterated)."""
 
     keys: tuple[str, ...]  # skeletons of its Latin-script names (long enough to tell apart)
     found: tuple[float, ...]  # per key, ``NameIndex.best`` / 100
+    bridged: tuple[str, ...] = ()  # the Arabic names of its lexicon entities
 
     @classmethod
-    def of(cls, question: str, index: NameIndex) -> CrossLingual:
+    def of(cls, question: str, index: NameIndex, bridged: Sequence[str] = ()) -> CrossLingual:
         names = [(skeleton(n), n) for n in question_names(question)]
         kept = [(k, n) for k, n in dict(names).items() if len(k) >= MIN_SKELETON]
-        return cls(tuple(k for k, _ in kept), tuple(index.best(n) / 100.0 for _, n in kept))
+        found = tuple(index.best(n) / 100.0 for _, n in kept)
+        return cls(tuple(k for k, _ in kept), found, tuple(dict.fromkeys(bridged)))
 
     @property
     def names_missing(self) -> float:

@@ -84,3 +84,16 @@ def test_unanchored_cross_lingual_questions_are_left_to_the_article_models(shipp
 )
 def test_a_question_naming_the_bases_own_things_goes_to_their_rules(shipped: Ask, question: str, rule: str) -> None:
     assert shipped(question).rule == rule
+
+
+def test_places_the_lexicon_knows_are_bridged_by_their_arabic_names(mahfouz: Pipeline) -> None:
+    """«Cairo» is no transliteration of «القاهرة», but the reference data name the city in both."""
+    turn = _turn(mahfouz, "Which city in Egypt was he born in, Cairo?")
+    cross = mahfouz.cross_lingual(turn)
+    assert cross is not None and "القاهرة" in cross.bridged
+    docs = mahfouz.retrieve_articles(turn)
+    assert docs, "keyword search finds the article by the city's Arabic name"
+    cands = mahfouz.article.candidates(turn.frame.text, [0.0], docs, turn.frame.intent, cross)
+    born = next(c for c in cands if "ولد" in mahfouz.kb.article("mahfouz").body[c.start : c.end])
+    assert born.features["entity_window"] > 0 and born.features["no_entities"] == 0.0
+    assert born.features["entity_window"] >= max(c.features["entity_window"] for c in cands)
