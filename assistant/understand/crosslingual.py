@@ -29,15 +29,26 @@ def latin_share(content: Sequence[str]) -> float:
 
 
 def question_names(question: str) -> list[str]:
-    """Latin-script words written as names (capitalised, not a function word: «What», «The»), in order."""
+    """Latin-script words written as names (capitalised, not a function word: «What», «The»), in order. The
+    first word is capitalised anyway: it counts when the next is too («Naguib Mahfouz was born…») or it is an
+    acronym, not when it opens a question in a language whose question words are not stopwords here
+    («Quand est né…»)."""
     stops = stopwords()
+    words = [w.strip("'") for m in _LATIN_WORD.finditer(question) for w in m.group().split("-")]
+    words = [w for w in words if w]
     out: list[str] = []
-    for m in _LATIN_WORD.finditer(question):
-        for word in m.group().split("-"):
-            word = word.strip("'")
-            if word[:1].isupper() and normalize(word) not in stops and word not in out:
-                out.append(word)
+    for i, word in enumerate(words):
+        opening = i == 0 and _opens(question, word)
+        if opening and not (word.isupper() and len(word) > 1) and not (len(words) > 1 and words[1][:1].isupper()):
+            continue
+        if word[:1].isupper() and normalize(word) not in stops and word not in out:
+            out.append(word)
     return out
+
+
+def _opens(question: str, word: str) -> bool:
+    """``word`` opens the question (nothing but punctuation or spaces before it)."""
+    return not question[: question.find(word)].strip(" \t¿¡\"'«(-")
 
 
 class NameIndex:

@@ -20,6 +20,10 @@ def test_names_are_capitalised_words_that_are_not_function_words() -> None:
     assert question_names("Who founded Al-Azhar?") == ["Al", "Azhar"]
     assert question_names("when was naguib mahfouz born?") == [], "no capitals, no names"
     assert question_names("متى ولد نجيب محفوظ؟") == []
+    assert question_names("Quand est né Naguib Mahfouz ?") == ["Naguib", "Mahfouz"], "«Quand» only opens it"
+    assert question_names("Naguib Mahfouz was born when?") == ["Naguib", "Mahfouz"]
+    assert question_names("NATO summit topics?") == ["NATO"]
+    assert question_names("ما هو Google؟") == ["Google"]
 
 
 def test_latin_share_counts_content_words() -> None:
