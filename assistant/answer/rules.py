@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from assistant.answer import guard
 from assistant.answer.draft import Draft
 from assistant.text import analyze
+from assistant.understand.crosslingual import MAX_NAMES
 
 if TYPE_CHECKING:
     from assistant.pipeline import Pipeline, Turn
@@ -78,7 +79,7 @@ class UnknownName:
         unknown, _ = p.unknown_words(turn)
         words = re.findall(r"[A-Za-z][\w'-]*", turn.question)[1:]
         names = [w for w in words if w.casefold() in unknown and ((w.isupper() and len(w) > 1) or w[0].isupper())]
-        return [(w, p.names.best(w)) for w in names]
+        return [(w, p.names.best(w)) for w in names[:MAX_NAMES]]
 
 
 class CrossLingual:

@@ -19,6 +19,7 @@ from assistant.text.transliterate import skeleton
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 BRIDGED = frozenset({"country", "region", "city", "month", "topic", "kind"})  # entities the lexicon names in both
+MAX_NAMES = 8  # names a question is checked for: a question of hundreds of capitalised words costs no more
 MIN_SKELETON = 3  # «bm» (Obama, Ibrahim's «brhm» shortened…) says too little to tell one name from another
 
 
@@ -43,7 +44,7 @@ def question_names(question: str) -> list[str]:
             continue
         if word[:1].isupper() and normalize(word) not in stops and word not in out:
             out.append(word)
-    return out
+    return out[:MAX_NAMES]
 
 
 def _opens(question: str, word: str) -> bool:
@@ -64,6 +65,7 @@ class NameIndex:
         self._spelt = spelt
         self.keys = frozenset(spelt)
         self._choices = sorted(k for k in self.keys if len(k) >= MIN_SKELETON)
+        self._best: dict[str, float] = {}  # a fuzzy search over every skeleton is asked once per name
 
     def spellings(self, keys: Iterable[str], min_ratio: float, limit: int = 8) -> list[str]:
         """The base's words spelling these name skeletons (the nearest skeleton within ``min_ratio`` where
@@ -91,10 +93,14 @@ class NameIndex:
             return 100.0
         if len(key) < MIN_SKELETON:
             return 0.0
-        from rapidfuzz import fuzz, process
+        if key not in self._best:
+            from rapidfuzz import fuzz, process
 
-        got = process.extractOne(key, self._choices, scorer=fuzz.ratio)
-        return float(got[1]) if got else 0.0
+            if len(self._best) > 10_000:  # bounded: a long-running server does not grow it forever
+                self._best.clear()
+            got = process.extractOne(key, self._choices, scorer=fuzz.ratio)
+            self._best[key] = float(got[1]) if got else 0.0
+        return self._best[key]
 
 
 @dataclass(frozen=True)

@@ -55,3 +55,11 @@ def test_name_cover_is_the_mean_best_similarity() -> None:
     assert name_cover(["njb", "mhfz"], ["ولد", "نجيب"]) == pytest.approx(0.5)
     assert name_cover([], ["نجيب"]) == 0.0
     assert name_cover(["njb"], []) == 0.0
+
+
+def test_a_question_is_checked_for_a_bounded_number_of_names(index: NameIndex) -> None:
+    from assistant.understand.crosslingual import MAX_NAMES
+
+    question = "Who met " + " ".join(f"Name{chr(65 + i)}x" for i in range(26)) + "?"
+    assert len(question_names(question)) == MAX_NAMES
+    assert index.best("Rothschild") == index.best("Rothschild"), "asked twice, the same answer"
