@@ -82,6 +82,11 @@ class UnknownName:
         return [(w, p.names.best(w)) for w in names[:MAX_NAMES]]
 
 
+# cue words that name the base's own things: its event words, its article, its publication, its records, an
+# event kind named strictly (not «busiest», whose English cues include «most»)
+OWN_FLAGS = frozenset({"meeting", "article", "publication", "records", "strict_kind"})
+
+
 class CrossLingual:
     """A question in another script than the base that names none of the base's own things (its subject, its
     events, its article, a city, a month, an event kind): its words cannot be checked, and a name the lexicon
@@ -99,7 +104,7 @@ class CrossLingual:
     @staticmethod
     def anchored(turn: Turn, p: Pipeline) -> bool:
         f = turn.frame
-        named = {"meeting", "article"} & f.flags or any(e.type == "subject" for e in f.entities)
+        named = OWN_FLAGS & f.flags or any(e.type == "subject" for e in f.entities)
         return bool(named) or p.anchored(f, strict=True)
 
 

@@ -80,6 +80,8 @@ def test_unanchored_cross_lingual_questions_are_left_to_the_article_models(shipp
         ("Who is the Brazilian police chief Hammouchi met, and where?", "records"),  # the subject, his events
         ("Who is Abdellatif Hammouchi?", "claims"),
         ("When was the article published?", "claims"),
+        ("Who published this report?", "claims"),  # a publication word
+        ("What do the records say about Belgium?", "records"),  # the records named
     ],
 )
 def test_a_question_naming_the_bases_own_things_goes_to_their_rules(shipped: Ask, question: str, rule: str) -> None:
