@@ -42,6 +42,13 @@ def lex() -> Lexicon:
         ("Which Gulf countries did he visit?", "list"),
         ("ماذا ناقش في ألمانيا؟", "what"),
         ("شنو دار ف فرنسا؟", "what"),
+        # a year or a century asked for is a date; «how long/old/far…» asks for a number, «how» alone why
+        ("في أي عام توفي صلاح الدين الأيوبي؟", "when"),
+        ("في اي سنة زار قطر؟", "when"),
+        ("In what year did he visit Qatar?", "when"),
+        ("How long did the visit last?", "count"),
+        ("What percentage of the meetings were in Europe?", "count"),
+        ("How did he travel?", "why"),
     ],
 )
 def test_intent(lex: Lexicon, question: str, intent: str) -> None:
