@@ -54,6 +54,7 @@ class Turn:
     article_docs: list[Document] | None = None
     assessment: Assessment | None = None
     article_answer: tuple[Draft | None] | None = None  # memo: several rules may ask for it
+    content: tuple[str, list[str]] | None = None  # memo of ``Pipeline.content_words``
     unknown: tuple[list[str], float] | None = None
     cross: tuple[CrossLingual | None] | None = None  # memo of ``Pipeline.cross_lingual``
     draft: Draft | None = None
@@ -201,12 +202,19 @@ class Pipeline:
             return list(dict.fromkeys([a for a in top if a in articles] + articles))
         return articles
 
+    def content_words(self, turn: Turn) -> tuple[str, list[str]]:
+        """The question's content text (``Lexicon.content_text``: the words content_terms weighs, as written)
+        and its word tokens, numbers and stopwords apart; once per turn."""
+        if turn.content is None:
+            text = self.lex.content_text(turn.frame.text)
+            turn.content = (text, [t for t in tokenize(text) if not t.isdigit() and analyze(t)])
+        return turn.content
+
     def unknown_words(self, turn: Turn) -> tuple[list[str], float]:
         """The question's content words the base never uses, and their idf-weighted share of its content
         (a rare word the base lacks outweighs a common one it has: «عدد سكان المغرب» is mostly «سكان»)."""
         if turn.unknown is None:
-            text = self.lex.content_text(turn.frame.text)  # the words content_terms weighs, as written
-            content = [t for t in tokenize(text) if not t.isdigit() and analyze(t)]
+            text, content = self.content_words(turn)
             share = self.article.coverage.unknown_share(self.article.question_terms(text))
             turn.unknown = (self.vocab.unknown(content), share)
         return turn.unknown
@@ -218,10 +226,8 @@ class Pipeline:
         are no lexical evidence either way, and only its names can be checked, by transliteration; None for
         a question in the base's own script."""
         if turn.cross is None:
-            words = [t for t in tokenize(turn.frame.text) if not t.isdigit()]
             # its content words; a question of function words alone («And what is it?») by all its words
-            content = [t for t in tokenize(self.lex.content_text(turn.frame.text)) if not t.isdigit() and analyze(t)]
-            content = content or words
+            content = self.content_words(turn)[1] or [t for t in tokenize(turn.frame.text) if not t.isdigit()]
             foreign = [t for t in content if t.isascii() and t.isalpha() and not self.vocab.is_written(t)]
             cross = bool(content) and len(foreign) / len(content) >= self.settings.cross_lingual_share
             bridged = [e.label for e in turn.frame.entities if e.type in BRIDGED]
