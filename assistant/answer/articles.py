@@ -221,7 +221,7 @@ class ArticleEngine:
         ``cross``: the question is in another script (its names, by skeleton, stand in for its words)."""
         terms = self.content_terms(question)
         term_set = set(terms)
-        bridged = self.question_terms(" ".join(cross.bridged)) if cross is not None else []
+        bridged = self._bridged(cross) if cross is not None else []
         unknown = self.coverage.unknown_share(terms)
         picked: dict[tuple[str, int], float] = {}  # (article, ordinal) -> rank of the chunk that brought it
         chunk_sim: dict[tuple[str, int], float] = {}
@@ -372,7 +372,11 @@ class ArticleEngine:
         """The stems of the words of ``text`` that spell one of a cross-lingual question's names, and those of
         the Arabic names of its places, months and topics."""
         words = [w for w in tokenize(text) if spells(cross.keys, w, self.models.name_min_ratio)]
-        return {t for w in words for t in analyze(w)} | set(self.question_terms(" ".join(cross.bridged)))
+        return {t for w in words for t in analyze(w)} | set(self._bridged(cross))
+
+    def _bridged(self, cross: CrossLingual) -> list[str]:
+        """The stems of the Arabic names of a cross-lingual question's places, months and topics."""
+        return self.question_terms(" ".join(cross.bridged))
 
     def anchoring(self, terms: Iterable[str], article_id: str) -> tuple[dict[str, float], list[str]]:
         """How the short answer weighs the question's words in this article's sentences: by idf, as coverage

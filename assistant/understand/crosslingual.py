@@ -23,12 +23,6 @@ MAX_NAMES = 8  # names a question is checked for: a question of hundreds of capi
 MIN_SKELETON = 3  # «bm» (Obama, Ibrahim's «brhm» shortened…) says too little to tell one name from another
 
 
-def latin_share(content: Sequence[str]) -> float:
-    """Share of a question's content tokens written in Latin letters."""
-    words = [t for t in content if not t.isdigit()]
-    return sum(t.isascii() and t.isalpha() for t in words) / len(words) if words else 0.0
-
-
 def question_names(question: str) -> list[str]:
     """Latin-script words written as names (capitalised, not a function word: «What», «The»), in order. The
     first word is capitalised anyway: it counts when the next is too («Naguib Mahfouz was born…») or it is an

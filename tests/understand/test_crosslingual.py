@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.understand.crosslingual import CrossLingual, NameIndex, latin_share, name_cover, question_names
+from assistant.understand.crosslingual import CrossLingual, NameIndex, name_cover, question_names
 
 BASE_WORDS = ["نجيب", "محفوظ", "روائي", "مصري", "ولد", "القاهرة", "خاشقجي", "الناتو", "في"]
 
@@ -24,12 +24,6 @@ def test_names_are_capitalised_words_that_are_not_function_words() -> None:
     assert question_names("Naguib Mahfouz was born when?") == ["Naguib", "Mahfouz"]
     assert question_names("NATO summit topics?") == ["NATO"]
     assert question_names("ما هو Google؟") == ["Google"]
-
-
-def test_latin_share_counts_content_words() -> None:
-    assert latin_share(["naguib", "mahfouz", "born"]) == 1.0
-    assert latin_share(["ولد", "mahfouz"]) == 0.5
-    assert latin_share(["2024"]) == 0.0
 
 
 def test_a_name_the_base_spells_in_arabic_is_found(index: NameIndex) -> None:
