@@ -428,7 +428,7 @@ def build_pipeline(
         Coverage(vocab, lexicon.name_stems),
         sentences,
         models,
-        DirectAnswers.for_base(kb, models.span_prior),
+        DirectAnswers.for_base(kb, models.span_prior, models.span_model),
         article_terms,
     )
 

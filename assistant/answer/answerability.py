@@ -1,5 +1,5 @@
-"""Two small logistic models and the short answer's span prior, fitted by ``scripts/fit_answerability.py``
-and stored as data.
+"""Two small logistic models, and the short answer's span prior and span model, fitted by
+``scripts/fit_answerability.py`` and stored as data.
 
 ``ranker`` scores each candidate sentence (does it hold the answer?); ``answerable`` scores the question
 given its best sentence (does the knowledge base hold the answer at all?). Both are plain dot products
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer.direct import SpanPrior
+from assistant.answer.spans import SpanModel
 from assistant.errors import KnowledgeError
 
 
@@ -76,6 +77,7 @@ class AnswerModels:
     quote_ratio: float = 0.5  # the runner-up sentence is quoted too when it scores this share of the best
     max_unknown_share: float = 0.5  # the out_of_scope rule's limit, fitted with the threshold
     span_prior: SpanPrior = field(default_factory=SpanPrior)  # where the short answer sits in its sentence
+    span_model: SpanModel | None = None  # which of a sentence's spans is the short answer (None: the prior's)
     provenance: dict[str, Any] = field(default_factory=dict)
     # questions in another script than the base («When was Naguib Mahfouz born?» of Arabic articles): their
     # lexical features are empty by construction, so they have models of their own over dense evidence and
@@ -100,6 +102,7 @@ class AnswerModels:
                 quote_ratio=float(data.get("quote_ratio", 0.5)),
                 max_unknown_share=float(data.get("max_unknown_share", 0.5)),
                 span_prior=SpanPrior.from_json(data["direct"]) if "direct" in data else SpanPrior(),
+                span_model=SpanModel.from_json(data["span_model"]) if "span_model" in data else None,
                 provenance=dict(data.get("provenance", {})),
                 cross_lingual=ModelSet.from_json(data["cross_lingual"]) if "cross_lingual" in data else None,
                 name_min_ratio=float(data.get("cross_lingual", {}).get("name_min_ratio", 80.0)),

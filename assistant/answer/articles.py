@@ -274,7 +274,10 @@ class ArticleEngine:
                 unknown=unknown,
                 no_terms=0.0 if terms else 1.0,
                 # the sentence holds a span of the kind asked for (a date for «متى», a number for «كم»)
-                typed=float(self._short(article.body[c.start : c.end], term_set, intent, c.article_id) is not None),
+                # (the prior's span suffices to say whether there is one: the span model only moves it)
+                typed=float(
+                    self._short(article.body[c.start : c.end], term_set, intent, c.article_id, ranked=False) is not None
+                ),
             )
             if cross is not None:
                 window = [self._text(c.article_id, i) for i in (c.ordinal - 1, c.ordinal, c.ordinal + 1)]
@@ -345,14 +348,17 @@ class ArticleEngine:
         terms = set(self.content_terms(question))
         if cross is not None:  # its words are not the sentence's: its names, as the sentence spells them
             terms = self._spelt(cross, " ".join(self._text(c.article_id, c.ordinal) for c in chosen))
+        # the span model was fitted on questions in the base's script; a cross-lingual one anchors on its
+        # names alone, which the prior reads as it was fitted to
+        ranked = cross is None
         direct = None
         for c in chosen:
-            direct = self._short(self._text(c.article_id, c.ordinal), terms, intent, c.article_id)
+            direct = self._short(self._text(c.article_id, c.ordinal), terms, intent, c.article_id, ranked=ranked)
             if direct is not None or intent not in {"when", "count"}:
                 break
         if direct is None and intent in {"when", "count"}:  # the date or number may sit next door
             for i in (best.ordinal + 1, best.ordinal - 1):
-                found = self._short(self._text(best.article_id, i), terms, intent, best.article_id)
+                found = self._short(self._text(best.article_id, i), terms, intent, best.article_id, ranked=ranked)
                 if found is not None:
                     direct = found
                     chosen.append(Candidate(best.article_id, i, *self.spans[best.article_id][i - 1]))
@@ -384,10 +390,12 @@ class ArticleEngine:
         title = self._title_terms[article_id]
         return {t: self.coverage.weight(t) for t in terms}, [t for t in terms if covered(t, title)]
 
-    def _short(self, sentence: str, terms: set[str], intent: str, article_id: str) -> str | None:
-        """The short answer in one of the article's sentences."""
+    def _short(
+        self, sentence: str, terms: set[str], intent: str, article_id: str, *, ranked: bool = True
+    ) -> str | None:
+        """The short answer in one of the article's sentences (``ranked``: by the span model, if any)."""
         weights, topic = self.anchoring(terms, article_id)
-        return self.direct.find(sentence, terms, intent, weights=weights, topic=topic)
+        return self.direct.find(sentence, terms, intent, weights=weights, topic=topic, ranked=ranked)
 
     def _sentence_doc(self, c: Candidate) -> Document:
         return sentence_documents(self.kb.article(c.article_id))[c.ordinal - 1]

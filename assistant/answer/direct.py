@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assistant.answer.spans import NO_CANDIDATES, Candidates, SpanModel, best, candidates
 from assistant.answer.vocabulary import covered
 from assistant.text import is_stopword, light_stem, normalize, stopwords, tokens_with_spans
 
@@ -100,10 +101,23 @@ class SpanPrior:
 
 
 @dataclass(frozen=True)
+class Asked:
+    """What the short answer is sought for: the question's words (stems), its intent, each word's evidence
+    weight (idf; 1 when missing) and the words that name the article's topic."""
+
+    terms: frozenset[str]
+    intent: str
+    weights: Mapping[str, float] = field(default_factory=dict)
+    topic: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Span:
     start: int
     end: int
     score: float
+    first: int = 0  # token indices
+    last: int = 0
 
     def text(self, sentence: str) -> str:
         return sentence[self.start : self.end].strip(" ،,؛;:.-–—()«»\"'")
@@ -113,22 +127,29 @@ class DirectAnswers:
     """Finds the short answer; ``month_names`` are every variant of every month (normalised on load)."""
 
     def __init__(
-        self, month_names: Iterable[str], number_words: Iterable[str] = (), prior: SpanPrior | None = None
+        self,
+        month_names: Iterable[str],
+        number_words: Iterable[str] = (),
+        prior: SpanPrior | None = None,
+        model: SpanModel | None = None,
     ) -> None:
         self.months = {normalize(m) for m in month_names}
         self.number_words = {normalize(w) for w in number_words}
         self.stops = stopwords()
         self.prior = prior or SpanPrior()
+        self.model = model  # ranks every candidate span (``assistant.answer.spans``); None = the prior's pick
 
     @classmethod
-    def for_base(cls, kb: KnowledgeBase, prior: SpanPrior | None = None) -> DirectAnswers:
+    def for_base(
+        cls, kb: KnowledgeBase, prior: SpanPrior | None = None, model: SpanModel | None = None
+    ) -> DirectAnswers:
         """As the answering core builds it: the base's own month names and number words (the shipped ones
         when it has none), so that «ثلاثة آلاف جزيرة» answers «كم»."""
         from assistant.text.numbers import NumberWords
         from assistant.text.tokenize import KNOWLEDGE_DIR
 
         numbers = NumberWords.load(kb.root).words or NumberWords.load(KNOWLEDGE_DIR).words
-        return cls([name for m in kb.reference.months for name in m.names], numbers, prior=prior)
+        return cls([name for m in kb.reference.months for name in m.names], numbers, prior=prior, model=model)
 
     def tokens(self, sentence: str, question_terms: set[str] | frozenset[str]) -> list[Token]:
         terms = sorted(question_terms)
@@ -166,19 +187,36 @@ class DirectAnswers:
         *,
         weights: Mapping[str, float] | None = None,
         topic: Iterable[str] = (),
+        ranked: bool = True,
     ) -> str | None:
         """The short answer in ``sentence``, or None when nothing there looks like one. ``weights``: each
         question word's evidence weight (idf; 1 when not given); ``topic``: the words that name the article's
-        topic, which pull ``prior.topic`` as much (they locate the sentence, not the answer in it)."""
-        tokens = self.tokens(sentence, question_terms)
-        topical = set(topic)
+        topic, which pull ``prior.topic`` as much (they locate the sentence, not the answer in it);
+        ``ranked``: let the span model choose (False: the prior's pick, which is there or not alike)."""
+        ranked = ranked and self.model is not None
+        asked = Asked(frozenset(question_terms), intent, dict(weights or {}), frozenset(topic))
+        tokens, cands, span = self.spans(sentence, asked, ranked=ranked)
+        if span is None:
+            return None
+        chosen = best(cands, self.model) if ranked and self.model is not None else None
+        if chosen is not None:
+            first, last = int(cands.first[chosen]), int(cands.last[chosen])
+            span = Span(tokens[first].start, tokens[last].end, 1.0, first, last)
+        return span.text(sentence) or None
+
+    def spans(self, sentence: str, asked: Asked, *, ranked: bool = True) -> tuple[list[Token], Candidates, Span | None]:
+        """The sentence's tokens, its candidate spans with their features (what the span model ranks, and what
+        the fit learns from; none unless ``ranked``), and the prior's pick; no candidates and None when nothing
+        there looks like an answer (no date or number for «متى»/«كم»)."""
+        tokens = self.tokens(sentence, asked.terms)
+        intent = asked.intent
         anchors = [
-            Anchor(i, t.term, (weights or {}).get(t.term, 1.0) * (self.prior.topic if t.term in topical else 1.0))
+            Anchor(i, t.term, asked.weights.get(t.term, 1.0) * (self.prior.topic if t.term in asked.topic else 1.0))
             for i, t in enumerate(tokens)
             if t.term is not None
         ]
         if not tokens:
-            return None
+            return tokens, NO_CANDIDATES, None
         if intent == "when":
             span = self._typed(tokens, anchors, lambda t: t.number or t.month, extend=True)
         elif intent == "count":
@@ -186,11 +224,14 @@ class DirectAnswers:
         else:
             span = None
         if span is None and intent in {"when", "count"}:
-            return None  # the sentence has no date or number: it does not answer «متى»/«كم»
+            return tokens, NO_CANDIDATES, None  # the sentence has no date or number: it does not answer «متى»/«كم»
         span = span or self._novel(tokens, anchors)
         if span is None:
-            return None
-        return span.text(sentence) or None
+            return tokens, NO_CANDIDATES, None
+        if not ranked:
+            return tokens, NO_CANDIDATES, span
+        # the prior's pick is one of the candidates' features: the model starts from it
+        return tokens, candidates(tokens, anchors, intent, self.prior, (span.first, span.last)), span
 
     def _typed(
         self, tokens: list[Token], anchors: list[Anchor], is_kind, *, extend: bool, unit: bool = False
@@ -219,8 +260,8 @@ class DirectAnswers:
                 i += 1
         if not runs:
             return None
-        best = max(runs, key=lambda r: (self.prior.pull(anchors, *r, typed=True), r[1] - r[0]))
-        return Span(tokens[best[0]].start, tokens[best[1]].end, 1.0)
+        top = max(runs, key=lambda r: (self.prior.pull(anchors, *r, typed=True), r[1] - r[0]))
+        return Span(tokens[top[0]].start, tokens[top[1]].end, 1.0, *top)
 
     def _novel(self, tokens: list[Token], anchors: list[Anchor]) -> Span | None:
         """The run of words the question does not contain, next to the words it does."""
@@ -253,7 +294,7 @@ class DirectAnswers:
             pull = self.prior.pull(anchors, *r) if anchors else 1.0
             return pull * min(content, cap) / cap
 
-        best = max(runs, key=score)
-        if score(best) <= 0:
+        top = max(runs, key=score)
+        if score(top) <= 0:
             return None
-        return Span(tokens[best[0]].start, tokens[best[1]].end, score(best))
+        return Span(tokens[top[0]].start, tokens[top[1]].end, score(top), *top)
