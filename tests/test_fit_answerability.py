@@ -65,3 +65,30 @@ def test_the_pairwise_ranker_learns_which_of_a_questions_sentences_answers() -> 
         scores = [model.probability(c["features"]) for c in cands]  # type: ignore[arg-type]
         assert scores[0] > scores[1]
         assert all(0.0 < s < 1.0 for s in scores)
+
+
+COUNT_ROWS = [
+    _row(f"كم {noun} في {place}؟", f"تتكون {place} من {n} {noun} كبيرة.", f"{n} {noun}", "count")
+    for noun, place, n in [
+        ("محافظة", "اليابان", 47),
+        ("ولاية", "الهند", 28),
+        ("جزيرة", "هولندا", 3),
+        ("مقاطعة", "كندا", 10),
+        ("إمارة", "الدولة", 7),
+        ("منطقة", "السعودية", 13),
+    ]
+]
+
+
+def test_the_span_model_learns_what_the_gold_spans_hold() -> None:
+    """The prior stops at the number («47»); gold spans hold its noun too, and the fitted model learns it."""
+    from assistant.answer.spans import FEATURES, SpanModel
+
+    kb = load_knowledge(REPO_ROOT / "knowledge")
+    prior = DirectAnswers.for_base(kb, SpanPrior())
+    fitted, cv = fit_answerability.fit_span_model(COUNT_ROWS, prior)
+    assert fitted["features"] == list(FEATURES) and fitted["l2"] in fit_answerability.SPAN_L2
+    assert 0.0 <= cv <= 100.0
+    ranked = DirectAnswers.for_base(kb, SpanPrior(), SpanModel.from_json(fitted))
+    assert fit_answerability.span_f1(COUNT_ROWS, prior) < 100.0
+    assert fit_answerability.span_f1(COUNT_ROWS, ranked) == pytest.approx(100.0)
