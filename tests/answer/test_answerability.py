@@ -45,3 +45,28 @@ def test_a_broken_cross_lingual_set_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeError) as err:
         AnswerModels.load(path)
     assert "broken.json" in str(err.value)
+
+
+def test_without_a_span_model_the_prior_picks(tmp_path: Path) -> None:
+    data = {k: v for k, v in json.loads(SHIPPED.read_text(encoding="utf-8")).items() if k != "span_model"}
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert AnswerModels.load(path).span_model is None
+
+
+@pytest.mark.parametrize(
+    "span_model",
+    [
+        {"features": ["no_such_feature"], "weights": [1.0], "mean": [0.0], "scale": [1.0]},
+        {"features": ["pull", "len_1"], "weights": [1.0], "mean": [0.0, 0.0], "scale": [1.0, 1.0]},
+        {"features": ["pull"], "weights": [1.0]},
+    ],
+)
+def test_a_broken_span_model_names_the_file(tmp_path: Path, span_model: dict[str, object]) -> None:
+    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    data["span_model"] = span_model
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        AnswerModels.load(path)
+    assert "broken.json" in str(err.value)
