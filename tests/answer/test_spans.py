@@ -108,3 +108,10 @@ def test_unranked_find_is_the_priors_pick() -> None:
     model = DirectAnswers(MONTHS, model=_model(typed_unit_after=2.0))
     assert model.find(sentence, terms, "count") == "47 محافظة"
     assert model.find(sentence, terms, "count", ranked=False) == DirectAnswers(MONTHS).find(sentence, terms, "count")
+
+
+def test_the_short_answer_does_not_open_with_the_questions_words() -> None:
+    sentence, terms = "وعاصمتها مدينة الرباط", set(analyze("ما عاصمة المغرب؟"))
+    whole = _model(has_term=5.0, len_3=5.0)  # a model that prefers the whole sentence, question word included
+    assert whole.features == ("has_term", "len_3")
+    assert DirectAnswers(MONTHS, model=whole).find(sentence, terms, "what") == "مدينة الرباط"
