@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 MAX_SPAN_TOKENS = 10
 DIGITS = re.compile(r"^\d[\d.,]*$")
 BREAK = re.compile(r"[،,؛;:()\[\]«»\"\-–—/]")
+EDGE = " ،,؛;:.-–—()«»\"'\u200f\u200e"  # stripped from a short answer's ends (with the bidi marks)
+PAIRS = {")": "(", "»": "«", "]": "["}  # closing → opening marks a short answer must not leave open
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,32 @@ class Span:
     last: int = 0
 
     def text(self, sentence: str) -> str:
-        return sentence[self.start : self.end].strip(" ،,؛;:.-–—()«»\"'")
+        return balanced(sentence[self.start : self.end]).strip(EDGE)
+
+
+def balanced(text: str) -> str:
+    """The span without a bracket or quotation mark left open: a closing mark whose opening lies outside
+    it, or an opening mark whose closing does, splits it, and the longer side stays («Edison) (1847-1931)،
+    مخترع ورجل أعمال أمريكي» → «مخترع ورجل أعمال أمريكي»; «أينشتاين (14 مارس 1879» → «14 مارس 1879»)."""
+    text = text.strip(EDGE)
+    for close, open_ in PAIRS.items():
+        while (at := _unmatched(text, open_, close)) is not None:
+            head, tail = text[:at].strip(EDGE), text[at + 1 :].strip(EDGE)
+            text = head if len(head) >= len(tail) else tail
+    return text
+
+
+def _unmatched(text: str, open_: str, close: str) -> int | None:
+    """Where the first closing mark without its opening is, else the last opening mark without its closing."""
+    opened: list[int] = []
+    for k, ch in enumerate(text):
+        if ch == open_:
+            opened.append(k)
+        elif ch == close:
+            if not opened:
+                return k
+            opened.pop()
+    return opened[-1] if opened else None
 
 
 class DirectAnswers:

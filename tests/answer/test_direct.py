@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answerability import AnswerModels
-from assistant.answer.direct import Anchor, DirectAnswers, SpanPrior
+from assistant.answer.direct import Anchor, DirectAnswers, Span, SpanPrior, balanced
 from assistant.settings import REPO_ROOT
 from assistant.text import analyze
 
@@ -106,3 +106,23 @@ def test_number_words_count_and_the_counted_noun_after_a_number_points_at_it() -
     direct = DirectAnswers(MONTHS, ["ثلاثة", "آلاف", "أربع"], SpanPrior(0.9, 0.0, 2, typed_behind=1.0))
     got = direct.find(sentence, set(analyze("كم جزيرة في اليابان؟")), "count")
     assert got is not None and got.startswith("ثلاثة")
+
+
+@pytest.mark.parametrize(
+    ("span", "shown"),
+    [
+        ("Edison) \u200f (1847-1931)، مخترع ورجل أعمال أمريكي", "مخترع ورجل أعمال أمريكي"),
+        ("أينشتاين (14 مارس 1879", "14 مارس 1879"),
+        ("(حوالي ثلاثة آلاف جزيرة)،", "حوالي ثلاثة آلاف جزيرة"),
+        ("مجموعة (وهو النمو) كبيرة", "مجموعة (وهو النمو) كبيرة"),
+        ("الاسم «كذا» هنا", "الاسم «كذا» هنا"),
+    ],
+)
+def test_a_short_answer_leaves_no_bracket_open(span: str, shown: str) -> None:
+    assert balanced(span) == shown
+
+
+def test_a_span_cut_through_a_bracket_shows_its_longer_side() -> None:
+    sentence = "توماس إديسون (1847-1931)، مخترع ورجل أعمال أمريكي."
+    start = sentence.index("1847")
+    assert Span(start, len(sentence), 1.0).text(sentence) == "مخترع ورجل أعمال أمريكي"
