@@ -4,8 +4,9 @@ No reader model runs offline here, so this is the classic answer-type extractor:
 says what kind of span answers it (a date for «متى», a number for «كم», a place for «أين»); the span is
 the one of that kind, not itself part of the question, that the words the sentence shares with the
 question point at (``SpanPrior``). Anything else is answered by the run of new words those shared words
-point at («من هو X؟» → «صحفي وإعلامي سعودي»). Month names and number words come from the knowledge base's
-reference data, never from code.
+point at («من هو X؟» → «صحفي وإعلامي سعودي»). With a fitted span model (``assistant.answer.spans``), that
+pick is one feature among many and the model chooses among every short span. Month names and number words
+come from the knowledge base's reference data, never from code.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.answer.spans import NO_CANDIDATES, Candidates, SpanModel, best, candidates
+from assistant.answer.spans import NO_CANDIDATES, Candidates, SpanModel, best, candidates, of_kind
 from assistant.answer.vocabulary import covered
 from assistant.text import is_stopword, light_stem, normalize, stopwords, tokens_with_spans
 
@@ -220,12 +221,12 @@ class DirectAnswers:
         question word's evidence weight (idf; 1 when not given); ``topic``: the words that name the article's
         topic, which pull ``prior.topic`` as much (they locate the sentence, not the answer in it);
         ``ranked``: let the span model choose (False: the prior's pick, which is there or not alike)."""
-        ranked = ranked and self.model is not None
+        model = self.model if ranked else None
         asked = Asked(frozenset(question_terms), intent, dict(weights or {}), frozenset(topic))
-        tokens, cands, span = self.spans(sentence, asked, ranked=ranked)
+        tokens, cands, span = self.spans(sentence, asked, ranked=model is not None)
         if span is None:
             return None
-        chosen = best(cands, self.model) if ranked and self.model is not None else None
+        chosen = best(cands, model) if model is not None else None
         if chosen is not None:
             first, last = int(cands.first[chosen]), int(cands.last[chosen])
             # the annotators' spans often open by repeating the question («الأمنية مع أوروبا…»); a reader
@@ -249,9 +250,9 @@ class DirectAnswers:
         if not tokens:
             return tokens, NO_CANDIDATES, None
         if intent == "when":
-            span = self._typed(tokens, anchors, lambda t: t.number or t.month, extend=True)
+            span = self._typed(tokens, anchors, lambda t: of_kind(t, intent), extend=True)
         elif intent == "count":
-            span = self._typed(tokens, anchors, lambda t: t.number, extend=False, unit=True)
+            span = self._typed(tokens, anchors, lambda t: of_kind(t, intent), extend=False, unit=True)
         else:
             span = None
         if span is None and intent in {"when", "count"}:

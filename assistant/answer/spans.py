@@ -143,6 +143,11 @@ class Candidates:
         return int(hit[0]) if len(hit) else None
 
 
+def of_kind(token: Token, intent: str) -> bool:
+    """Whether a token is of the kind a «كم» question (a number) or any other (a number or month) asks for."""
+    return token.number or (token.month and intent != "count")
+
+
 NO_CANDIDATES = Candidates(np.zeros(0, int), np.zeros(0, int), np.zeros((0, len(FEATURES))))
 
 
@@ -164,7 +169,7 @@ def candidates(
     typed_q = intent in TYPED_INTENTS
     term = np.array([t.in_question for t in tokens])
     stop = np.array([t.stop for t in tokens])
-    kind = np.array([(t.number or (t.month and intent != "count")) and not t.in_question for t in tokens])
+    kind = np.array([of_kind(t, intent) and not t.in_question for t in tokens])
     new = ~(term | stop)
     breaks = np.array([t.breaks for t in tokens])
     breaks[0] = True  # a sentence's start is a clause boundary

@@ -115,3 +115,16 @@ def test_the_short_answer_does_not_open_with_the_questions_words() -> None:
     whole = _model(has_term=5.0, len_3=5.0)  # a model that prefers the whole sentence, question word included
     assert whole.features == ("has_term", "len_3")
     assert DirectAnswers(MONTHS, model=whole).find(sentence, terms, "what") == "مدينة الرباط"
+
+
+def test_the_vectorised_pull_is_the_priors() -> None:
+    from assistant.answer.direct import Anchor
+    from assistant.answer.spans import _pull
+
+    prior = SpanPrior(decay=0.6, behind=0.3, length_cap=4, typed_behind=0.5)
+    anchors = [Anchor(1, "a", 2.0), Anchor(6, "a", 1.0), Anchor(4, "b", 0.5)]
+    i = np.array([0, 2, 2, 5, 7, 0])
+    j = np.array([0, 3, 5, 5, 9, 9])
+    for typed in (False, True):
+        want = [prior.pull(anchors, a, b, typed=typed) for a, b in zip(i.tolist(), j.tolist(), strict=True)]
+        assert _pull(anchors, i, j, prior, typed) == pytest.approx(want)
