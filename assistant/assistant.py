@@ -14,7 +14,7 @@ from assistant.answer.examples import examples as example_questions
 from assistant.answer.examples import title as kb_title
 from assistant.errors import AssistantError, IndexDamagedError, InternalError, KnowledgeError, RequestTimeoutError
 from assistant.index import keywords, store
-from assistant.index.documents import build_documents
+from assistant.index.documents import DOCUMENTS_FORMAT, build_documents
 from assistant.index.ingest import IngestReport, ingest
 from assistant.knowledge.loader import KnowledgeBase, load_knowledge, load_knowledge_from_files, read_knowledge_files
 from assistant.knowledge.schema import Article, ClaimsFile, EventRecord, RecordCollection, Reference
@@ -61,6 +61,12 @@ def _within(seconds: float, work: Callable[[], T]) -> T:
     if "error" in box:
         raise box["error"]
     return box["value"]  # type: ignore[no-any-return]
+
+
+def _outdated(manifest: store.Manifest, model_id: str) -> bool:
+    """The served index was built with another model, without sentence vectors, or from documents made
+    another way: answering from it would mix two ways of searching, so it is rebuilt first."""
+    return manifest.model_id != model_id or not manifest.sentences or manifest.documents_format != DOCUMENTS_FORMAT
 
 
 def _generation_knowledge(client: Any, settings: Settings) -> tuple[KnowledgeBase, str]:
@@ -128,9 +134,14 @@ class Assistant:
 
         manifest = store.read_manifest(client, settings)
         embeddings = E5Embeddings(settings)
-        if manifest is None or manifest.model_id != embeddings.model_id or not manifest.sentences:
+        if manifest is None or _outdated(manifest, embeddings.model_id):
             if not ingest_if_missing:
                 store.open_live(client, settings)  # raises IndexMissingError
+            if manifest is not None:
+                log.warning(
+                    "الفهرس مبني بنموذج أو بطريقة أخرى؛ تُعاد فهرسته / the index was built another way "
+                    "(model, sentence vectors or document format): re-ingesting"
+                )
             self = cls(settings, load_knowledge(settings.knowledge_dir), embeddings)
             self.ingest(progress=progress)
         else:

@@ -14,10 +14,12 @@ from functools import lru_cache
 from langchain_core.documents import Document
 
 from assistant.knowledge.loader import KnowledgeBase
-from assistant.knowledge.schema import Article, EventRecord, Reference
+from assistant.knowledge.schema import Article, EventRecord, RecordsFile, Reference
 from assistant.text import split_sentences
 
 MAX_CHUNK_CHARS = 700
+DOCUMENTS_FORMAT = 2  # 2: keyword search reads each document after its context (``search_text``); another: re-ingest
+CONTEXT = "context"  # metadata key: the words search sees in front of a document's text (``search_text``)
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,23 @@ def _finish(text: str, metadata: dict[str, object]) -> Document:
     return Document(id=f"{metadata['source_id']}@{digest}", page_content=text, metadata=metadata)
 
 
+def search_text(doc: Document) -> str:
+    """What dense and keyword search see of a document: its context, then its text. A chunk names its
+    article's topic by a pronoun («يحدها من الشمال تركيا» in «العراق»), and a record names neither its
+    collection nor its subject; with the article's title, or the collection's title and subject, in front,
+    a question that names the topic finds them among other subjects' documents (contextual chunk headers).
+    The text itself (what is quoted and counted in the vocabulary) stays the document's own."""
+    context = doc.metadata.get(CONTEXT)
+    return f"{context}\n{doc.page_content}" if context else doc.page_content
+
+
+def _collection_context(f: RecordsFile) -> str:
+    """A records collection's title, with its subject's name unless the title already says it: what tells
+    two subjects' records apart, and a year or a kind of event that a record's own text leaves unsaid."""
+    title, name = f.collection.title_ar, f.collection.subject.name_ar
+    return title if name in title else f"{title} — {name}"
+
+
 def build_documents(kb: KnowledgeBase) -> list[Document]:
     """All documents of the knowledge base, in a stable order."""
     docs = []
@@ -156,16 +175,19 @@ def build_documents(kb: KnowledgeBase) -> list[Document]:
                 "start": chunk.start,
                 "end": chunk.end,
                 "ordinal": chunk.ordinal,
+                CONTEXT: article.meta.title,
             }
             if chunk.heading:
                 meta["heading"] = chunk.heading
             docs.append(_finish(chunk.text, meta))
     for f in kb.record_files:
+        context = _collection_context(f)
         for r in f.records:
             meta = {
                 "source_id": r.id,
                 "kind": "record",
                 "collection": f.collection.id,
+                CONTEXT: context,
                 "title": f"{r.city.ar}، {r.country.ar} — {r.start.isoformat()}",
                 "url": r.sources[0].url,
                 "country": r.country.iso,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 from langchain_core.documents import Document
 
 from assistant.index import keywords, store
-from assistant.index.documents import build_documents, build_sentences
+from assistant.index.documents import DOCUMENTS_FORMAT, build_documents, build_sentences
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.settings import Settings
 
@@ -76,8 +76,8 @@ class _Plan:
     old: dict[str, dict] = field(default_factory=dict)
     old_collection: object | None = None
 
-    def reusable(self, same_model: bool) -> set[str]:
-        return set(self.old) if same_model else set()
+    def reusable(self, same_vectors: bool) -> set[str]:
+        return set(self.old) if same_vectors else set()
 
 
 def _plan(client, name: str | None, docs: list[Document]) -> _Plan:  # type: ignore[no-untyped-def]
@@ -193,16 +193,22 @@ def _ingest(
     knowledge snapshot) and the article sentences with their vectors (for ranking answer sentences)."""
     t0 = time.perf_counter()
     manifest = store.read_manifest(client, settings) if reuse else None
-    same_model = manifest is not None and manifest.model_id == embedder.model_id
+    # a vector is reused only if made by the same model from documents made the same way: an index of another
+    # documents format holds documents under the same ids whose vectors were made from other text
+    same_vectors = (
+        manifest is not None
+        and manifest.model_id == embedder.model_id
+        and manifest.documents_format == DOCUMENTS_FORMAT
+    )
     plans = [
         _plan(client, manifest.collection if manifest else None, build_documents(kb)),
         _plan(client, manifest.sentences if manifest else None, build_sentences(kb)),
     ]
     report = IngestReport()
-    reusable = [p.reusable(same_model) for p in plans]
+    reusable = [p.reusable(same_vectors) for p in plans]
     _count(report, plans[0], reusable[0])  # the report speaks of documents; sentences follow their articles
     current = all(len(p.old) == len(p.docs) and {str(d.id) for d in p.docs} <= p.old.keys() for p in plans)
-    same_passages = manifest is not None and manifest.sentences and same_model and not report.changed and current
+    same_passages = manifest is not None and manifest.sentences and same_vectors and not report.changed and current
     # same passages but other files (claims, reference data): a new generation all the same, vectors reused
     if same_passages and store.read_snapshot(client, settings, manifest.collection) == kb.files:  # type: ignore[union-attr]
         report.collection = manifest.collection  # type: ignore[union-attr]
@@ -243,6 +249,7 @@ def _ingest(
             documents=len(plans[0].docs),
             updated=time.time(),
             sentences=name + store.SENTENCES_SUFFIX,
+            documents_format=DOCUMENTS_FORMAT,
         ),
     )
     report.dropped = store.drop_stale_generations(client, settings, keep=name)

@@ -71,6 +71,7 @@ class Manifest:
     documents: int
     updated: float
     sentences: str = ""  # empty in an index built before sentence vectors: ingest adds them
+    documents_format: int = 1  # how documents were made (``documents.DOCUMENTS_FORMAT``); another: re-ingest
 
 
 def where(settings: Settings) -> str:
@@ -168,6 +169,7 @@ def read_manifest(client: chromadb.ClientAPI, settings: Settings) -> Manifest | 
         documents=int(meta.get("documents", 0)),
         updated=float(meta.get("updated", 0.0)),
         sentences=str(meta.get("sentences", "")),
+        documents_format=int(meta.get("documents_format", 1)),
     )
 
 
@@ -183,6 +185,7 @@ def write_manifest(client: chromadb.ClientAPI, settings: Settings, manifest: Man
                 "documents": manifest.documents,
                 "updated": manifest.updated,
                 "sentences": manifest.sentences,
+                "documents_format": manifest.documents_format,
             }
         ],
     )

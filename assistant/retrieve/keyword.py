@@ -34,6 +34,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.index.documents import search_text
 from assistant.retrieve.filters import value_matches
 from assistant.text import analyze
 
@@ -183,10 +184,10 @@ class KeywordIndex:
 
     @classmethod
     def build(cls, docs: Sequence[Document], tokens: Sequence[list[str]] | None = None) -> KeywordIndex:
-        """Index ``docs`` (``tokens``: their analysed page contents, when the caller already has them)."""
+        """Index ``docs`` (``tokens``: their analysed search texts, when the caller already has them)."""
         import bm25s
 
-        corpus = list(tokens) if tokens is not None else [analyze(d.page_content) for d in docs]
+        corpus = list(tokens) if tokens is not None else [analyze(search_text(d)) for d in docs]
         if docs:
             bm = bm25s.BM25()  # the "lucene" variant, k1 = 1.5, b = 0.75
             bm.index(corpus, show_progress=False)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from assistant.index.documents import (
+    CONTEXT,
     MAX_CHUNK_CHARS,
     article_sentences,
     build_documents,
     chunk_article,
+    search_text,
     sentence_documents,
 )
 from assistant.knowledge.loader import load_knowledge
@@ -48,3 +50,33 @@ def test_a_sentence_is_embedded_after_its_articles_title() -> None:
     for doc, (start, end) in zip(docs, spans, strict=True):
         assert doc.page_content == f"{article.meta.title}: {article.body[start:end]}"
         assert (doc.metadata["start"], doc.metadata["end"]) == (start, end)
+
+
+def test_search_sees_each_document_after_its_context_and_quotes_its_own_text() -> None:
+    kb = load_knowledge(KNOWLEDGE)
+    docs = build_documents(kb)
+    article, records = kb.articles[0], kb.record_files[0]
+    chunk = next(d for d in docs if d.metadata["kind"] == "article")
+    assert chunk.page_content == article.body[chunk.metadata["start"] : chunk.metadata["end"]]
+    assert search_text(chunk) == f"{article.meta.title}\n{chunk.page_content}"
+    record = next(d for d in docs if d.metadata["kind"] == "record")
+    context = str(record.metadata[CONTEXT])
+    assert records.collection.title_ar in context and records.collection.subject.name_ar in context
+    assert search_text(record).endswith(record.page_content) and not record.page_content.startswith(context)
+    sentence = sentence_documents(article)[0]
+    assert search_text(sentence) == sentence.page_content  # already embedded after its title
+
+
+def test_a_records_context_names_its_subject_when_its_title_does_not(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    import yaml
+
+    root = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, root)
+    path = root / "records" / "meetings-2024.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["collection"]["title_ar"] = "لقاءات أمنية دولية"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    record = next(d for d in build_documents(load_knowledge(root)) if d.metadata["kind"] == "record")
+    assert record.metadata[CONTEXT] == f"لقاءات أمنية دولية — {data['collection']['subject']['name_ar']}"

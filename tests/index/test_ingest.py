@@ -8,7 +8,7 @@ import yaml
 from assistant.assistant import Assistant
 from assistant.errors import KnowledgeError
 from assistant.index import store
-from assistant.index.documents import build_documents, build_sentences
+from assistant.index.documents import DOCUMENTS_FORMAT, build_documents, build_sentences
 from assistant.index.ingest import ingest
 from assistant.knowledge.loader import load_knowledge
 from assistant.settings import Settings
@@ -116,3 +116,18 @@ def test_each_distinct_text_is_embedded_once_and_lands_on_its_documents(private:
         want = bot.embeddings.embed_documents([doc.page_content])[0]
         assert float(np.dot(got, want)) > 0.9999, doc.metadata["source_id"]
     assert live.count() == len(docs)
+
+
+def test_an_index_of_documents_made_another_way_is_rebuilt_at_load(private: Settings) -> None:
+    first = Assistant.load(private, warm=False)
+    client = store.connect(private)
+    manifest = store.read_manifest(client, private)
+    assert manifest is not None and manifest.documents_format == DOCUMENTS_FORMAT
+    # as an index written before documents carried their context reads
+    store.write_manifest(client, private, store.Manifest(**{**manifest.__dict__, "documents_format": 1}))
+    assert first._generation is not None
+    again = Assistant.load(private, warm=False)
+    rebuilt = store.read_manifest(store.connect(private), private)
+    assert rebuilt is not None and rebuilt.documents_format == DOCUMENTS_FORMAT
+    assert rebuilt.collection != manifest.collection  # a new generation, not the old one relabelled
+    assert again.ask("متى زار حموشي قطر؟").answerable

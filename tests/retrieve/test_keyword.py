@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from langchain_core.documents import Document
 
-from assistant.index.documents import build_documents
+from assistant.index.documents import CONTEXT, build_documents, search_text
 from assistant.knowledge.loader import load_knowledge
 from assistant.retrieve.filters import matches
 from assistant.retrieve.keyword import KeywordIndex, KeywordIndexError, KeywordRetriever
@@ -33,6 +33,18 @@ def test_uses_the_arabic_analyser_not_an_english_tokenizer() -> None:
     # the definite article, a clitic preposition and «؟» all fall away as they do in the analyser
     hits = KeywordRetriever(index=index).invoke("بالرباط؟")
     assert [d.id for d in hits] == ["d0"]
+
+
+def test_a_passage_that_names_its_topic_by_a_pronoun_is_found_by_the_topic() -> None:
+    """Keyword search reads a document's context (its article's title) in front of its text; what it
+    returns is the text alone."""
+    iraq = doc(0, "يحدها من الشمال تركيا ومن الشرق إيران.", **{CONTEXT: "العراق"})
+    syria = doc(1, "يحدها من الشمال تركيا ومن الجنوب الأردن.", **{CONTEXT: "سوريا"})
+    hits = KeywordRetriever(index=KeywordIndex.build([syria, iraq])).invoke("ما الدولة التي تحد العراق من الشمال؟")
+    assert [d.id for d in hits] == ["d0", "d1"]
+    assert hits[0].page_content == iraq.page_content
+    bare = [doc(0, iraq.page_content), doc(1, syria.page_content)]  # without their context: nothing tells them apart
+    assert KeywordIndex.build(bare).scores(analyze("العراق")) is None
 
 
 def test_a_filter_on_a_small_subset_returns_its_best_matches() -> None:
@@ -85,7 +97,8 @@ def test_ties_keep_document_order_and_empty_queries_return_nothing() -> None:
 def test_top_results_match_the_old_bm25_retriever_on_the_shipped_knowledge(shipped_docs: list[Document]) -> None:
     from langchain_community.retrievers import BM25Retriever
 
-    old = BM25Retriever.from_documents(shipped_docs, preprocess_func=analyze, k=5)
+    searched = [Document(page_content=search_text(d), metadata=d.metadata) for d in shipped_docs]
+    old = BM25Retriever.from_documents(searched, preprocess_func=analyze, k=5)
     new = KeywordRetriever(index=KeywordIndex.build(shipped_docs), k=5)
     firsts, overlap = 0, []
     for question, _ in PARAPHRASES:
@@ -131,7 +144,7 @@ def test_a_damaged_stored_index_is_a_keyword_index_error(
 def test_scores_sum_posting_lists_like_bm25s(shipped_docs: list[Document]) -> None:
     import bm25s
 
-    tokens = [analyze(d.page_content) for d in shipped_docs]
+    tokens = [analyze(search_text(d)) for d in shipped_docs]
     reference = bm25s.BM25()
     reference.index(tokens, show_progress=False)
     index = KeywordIndex.build(shipped_docs, tokens)
