@@ -338,7 +338,8 @@ def child(variant: str, settings_json: str, limit: int) -> dict[str, Any]:
         by_route.setdefault(answer.route, []).append(ms)
         every.append(ms)
     keyword_ms: list[float] = []
-    hybrid_hits = keyword_hits = answered_hits = 0
+    hybrid_hits = keyword_hits = answered_hits = bare_hits = 0
+    bare = bare_context_retriever(retriever)  # the same run's baseline: keyword search without contexts
     for q, wanted in sourced:
         # as the assistant retrieves for its answer (within the question's scope: a question naming the
         # base's subject searches that subject's documents), scored like hybrid retrieval alone
@@ -348,6 +349,8 @@ def child(variant: str, settings_json: str, limit: int) -> dict[str, Any]:
         keyword_ms.append((time.perf_counter() - t) * 1000)
         keyword_hits += _hit([str(d.metadata["source_id"]) for d in sparse[:5]], wanted)
         hybrid_hits += _hit([str(d.metadata["source_id"]) for d in retriever.invoke(q)][:5], wanted)
+        if bare is not None:
+            bare_hits += _hit([str(d.metadata["source_id"]) for d in bare.invoke(q)][:5], wanted)
     return {
         "variant": variant,
         "load_s": load_s,
@@ -366,9 +369,32 @@ def child(variant: str, settings_json: str, limit: int) -> dict[str, Any]:
         "recall5_hybrid": 100.0 * hybrid_hits / max(1, len(sourced)),
         "recall5_keyword": 100.0 * keyword_hits / max(1, len(sourced)),
         "recall5_answered": 100.0 * answered_hits / max(1, len(sourced)),
+        **({"recall5_hybrid_bare": 100.0 * bare_hits / max(1, len(sourced))} if bare is not None else {}),
         "questions": len(asked) - 1,
         "sourced_questions": len(sourced),
     }
+
+
+def bare_context_retriever(retriever: Any) -> Any:
+    """The served hybrid retriever with its keyword index rebuilt from the same documents without their
+    context (``documents.search_text``: an article's title, a collection's title and subject, in front of
+    each document), as keyword search read them before: the dense side is the same index, so the two
+    differ only there. None for a retriever without a stored keyword index (the old variant)."""
+    from langchain_core.documents import Document
+
+    from assistant.index.documents import CONTEXT
+    from assistant.retrieve.keyword import KeywordIndex, KeywordRetriever
+
+    keyword = retriever.bm25
+    if not isinstance(keyword, KeywordRetriever):
+        return None
+    docs = [keyword.index.docs.get(i) for i in range(len(keyword.index.docs))]
+    bare = [
+        Document(id=d.id, page_content=d.page_content, metadata={k: v for k, v in d.metadata.items() if k != CONTEXT})
+        for d in docs
+    ]
+    index = KeywordIndex.build(bare)
+    return retriever.model_copy(update={"bm25": KeywordRetriever(index=index, k=keyword.k)})
 
 
 def run_child(variant: str, settings: dict[str, Any], limit: int) -> dict[str, Any]:
@@ -602,8 +628,9 @@ def _fmt(value: Any, spec: str = ".1f") -> str:
 def markdown(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| chunks | store | variant | load s | peak RSS MB | p50 ms | p95 ms | keyword p50/p95 ms | recall@5 hybrid"
-        " | recall@5 keyword | recall@5 as answered | ingest docs/s | Chroma MB | keywords MB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        " | recall@5 hybrid, no context | recall@5 keyword | recall@5 as answered | ingest docs/s | Chroma MB"
+        " | keywords MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         for v in r["variants"]:
@@ -620,6 +647,7 @@ def markdown(rows: list[dict[str, Any]]) -> str:
                 _fmt(v["p95_ms"]),
                 f"{_fmt(v['keyword_p50_ms'], '.2f')}/{_fmt(v['keyword_p95_ms'], '.2f')}",
                 _fmt(v["recall5_hybrid"]),
+                _fmt(v.get("recall5_hybrid_bare")),
                 _fmt(v["recall5_keyword"]),
                 _fmt(v.get("recall5_answered")),
                 _fmt(r["ingest_docs_per_s"], ".0f"),
@@ -665,6 +693,9 @@ def targets(rows: list[dict[str, Any]]) -> str:
         f"peak RSS {big['rss_mb']:.0f} MB (≤{TARGETS['rss_mb']:.0f})",
         f"recall@5 drop {drop:.1f} points smallest→largest (≤{TARGETS['recall_drop']:.0f})",
     ]
+    if "recall5_hybrid_bare" in big and "recall5_hybrid_bare" in small:
+        bare = small["recall5_hybrid_bare"] - big["recall5_hybrid_bare"]
+        checks.append(f"without documents' contexts {bare:.1f} points")
     if "recall5_answered" in big and "recall5_answered" in small:
         checks.append(f"as answered {small['recall5_answered'] - big['recall5_answered']:.1f} points")
     return f"Targets at {size} chunks (new, embedded): " + "; ".join(checks) + "."
