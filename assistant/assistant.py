@@ -14,7 +14,7 @@ from assistant.answer.examples import examples as example_questions
 from assistant.answer.examples import title as kb_title
 from assistant.errors import AssistantError, IndexDamagedError, InternalError, KnowledgeError, RequestTimeoutError
 from assistant.index import keywords, store
-from assistant.index.documents import DOCUMENTS_FORMAT, build_documents
+from assistant.index.documents import build_documents
 from assistant.index.ingest import IngestReport, ingest
 from assistant.knowledge.loader import KnowledgeBase, load_knowledge, load_knowledge_from_files, read_knowledge_files
 from assistant.knowledge.schema import Article, ClaimsFile, EventRecord, RecordCollection, Reference
@@ -66,7 +66,7 @@ def _within(seconds: float, work: Callable[[], T]) -> T:
 def _outdated(manifest: store.Manifest, model_id: str) -> bool:
     """The served index was built with another model, without sentence vectors, or from documents made
     another way: answering from it would mix two ways of searching, so it is rebuilt first."""
-    return manifest.model_id != model_id or not manifest.sentences or manifest.documents_format != DOCUMENTS_FORMAT
+    return not manifest.same_vectors(model_id) or not manifest.sentences
 
 
 def _generation_knowledge(client: Any, settings: Settings) -> tuple[KnowledgeBase, str]:

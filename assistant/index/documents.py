@@ -143,13 +143,18 @@ def _finish(text: str, metadata: dict[str, object]) -> Document:
     return Document(id=f"{metadata['source_id']}@{digest}", page_content=text, metadata=metadata)
 
 
+def context_of(doc: Document) -> str:
+    """The words keyword search reads in front of a document's text (``search_text``); empty for none."""
+    return str(doc.metadata.get(CONTEXT) or "")
+
+
 def search_text(doc: Document) -> str:
-    """What dense and keyword search see of a document: its context, then its text. A chunk names its
+    """What keyword search reads of a document: its context, then its text. A chunk names its
     article's topic by a pronoun («يحدها من الشمال تركيا» in «العراق»), and a record names neither its
     collection nor its subject; with the article's title, or the collection's title and subject, in front,
     a question that names the topic finds them among other subjects' documents (contextual chunk headers).
-    The text itself (what is quoted and counted in the vocabulary) stays the document's own."""
-    context = doc.metadata.get(CONTEXT)
+    The text itself (what is quoted, embedded and counted in the vocabulary) stays the document's own."""
+    context = context_of(doc)
     return f"{context}\n{doc.page_content}" if context else doc.page_content
 
 

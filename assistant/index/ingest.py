@@ -193,13 +193,7 @@ def _ingest(
     knowledge snapshot) and the article sentences with their vectors (for ranking answer sentences)."""
     t0 = time.perf_counter()
     manifest = store.read_manifest(client, settings) if reuse else None
-    # a vector is reused only if made by the same model from documents made the same way: an index of another
-    # documents format holds documents under the same ids whose vectors were made from other text
-    same_vectors = (
-        manifest is not None
-        and manifest.model_id == embedder.model_id
-        and manifest.documents_format == DOCUMENTS_FORMAT
-    )
+    same_vectors = manifest is not None and manifest.same_vectors(embedder.model_id)
     plans = [
         _plan(client, manifest.collection if manifest else None, build_documents(kb)),
         _plan(client, manifest.sentences if manifest else None, build_sentences(kb)),

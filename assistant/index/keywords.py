@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 from langchain_core.documents import Document
 
 from assistant.answer.vocabulary import ArticleTerms, TermTable, analyse_articles, vocabulary_terms
-from assistant.index.documents import CONTEXT
+from assistant.index.documents import context_of
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.retrieve.keyword import KeywordIndex, KeywordIndexError
 from assistant.settings import Settings
@@ -86,12 +86,8 @@ def build(kb: KnowledgeBase, docs: Sequence[Document]) -> Keywords:
     articles = ArticleTerms.build([a.meta.id for a in kb.articles], (b[0] + t[0] for b, t in arts))
     # keyword search sees each document's context in front of its text (``search_text``); the vocabulary
     # counts the text alone, as answers quote it. A context is shared by many documents: analysed once.
-    contexts: dict[str, list[str]] = {}
-    for d in docs:
-        context = str(d.metadata.get(CONTEXT) or "")
-        if context not in contexts:
-            contexts[context] = analyze_tokens(tokenize(context)) if context else []
-    searched = [contexts[str(d.metadata.get(CONTEXT) or "")] + s for d, s in zip(docs, stems, strict=True)]
+    contexts = {c: analyze_tokens(tokenize(c)) for c in {context_of(d) for d in docs}}
+    searched = [contexts[context_of(d)] + s for d, s in zip(docs, stems, strict=True)]
     return Keywords(KeywordIndex.build(docs, searched), terms, places_spoken_of(kb), articles)
 
 

@@ -45,6 +45,7 @@ from assistant.errors import (
     IngestBusyError,
     StoreUnavailableError,
 )
+from assistant.index.documents import DOCUMENTS_FORMAT
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -72,6 +73,11 @@ class Manifest:
     updated: float
     sentences: str = ""  # empty in an index built before sentence vectors: ingest adds them
     documents_format: int = 1  # how documents were made (``documents.DOCUMENTS_FORMAT``); another: re-ingest
+
+    def same_vectors(self, model_id: str) -> bool:
+        """Whether its vectors are what ``model_id`` would make of today's documents: the same model, from
+        documents made the same way (an index of another format holds the same ids made from other text)."""
+        return self.model_id == model_id and self.documents_format == DOCUMENTS_FORMAT
 
 
 def where(settings: Settings) -> str:

@@ -156,3 +156,22 @@ def test_an_older_keyword_folder_without_article_terms_still_serves(private: Set
         (keywords.folder(private, live(private)) / name).unlink()
     assert keywords.read(private, live(private)).articles is None
     assert Assistant.load(private).ask("ماذا قال المقال عن كأس العالم 2030؟").answerable
+
+
+def test_the_stored_index_reads_each_document_as_search_text_says() -> None:
+    """Ingest analyses each context once and puts it before the text's stems; that must index what
+    ``KeywordIndex.build`` indexes when it analyses ``search_text`` whole (no model needed)."""
+    import numpy as np
+
+    from assistant.index.documents import build_documents
+    from assistant.retrieve.keyword import KeywordIndex
+    from assistant.text import analyze
+    from tests.conftest import KNOWLEDGE
+
+    kb = load_knowledge(KNOWLEDGE)
+    docs = build_documents(kb)
+    stored, direct = keywords.build(kb, docs).index, KeywordIndex.build(docs)
+    assert stored.vocab == direct.vocab
+    for question in ("الرادار الديبلوماسي لحموشي", "لقاءات عبد اللطيف حموشي في الدوحة", "كأس العالم 2030"):
+        a, b = stored.scores(analyze(question)), direct.scores(analyze(question))
+        assert a is not None and b is not None and np.allclose(a, b)
