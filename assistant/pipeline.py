@@ -31,6 +31,7 @@ from assistant.answer.rules import DEFAULT_RULES, Rule
 from assistant.answer.vocabulary import ArticleTerms, Coverage, TermTable, Vocabulary, vocabulary_terms
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.models import Answer, Intent
+from assistant.retrieve.keyword import KeywordIndex
 from assistant.settings import Settings
 from assistant.text import analyze, tokenize
 from assistant.understand import scope as scoping
@@ -39,6 +40,7 @@ from assistant.understand.followup import merge
 from assistant.understand.lexicon import Lexicon, load_question_words
 from assistant.understand.question import Frame, parse
 from assistant.understand.respace import respace
+from assistant.understand.respell import Respeller
 from assistant.understand.scope import Scope
 
 QueryEmbedder = Callable[[str], Sequence[float]]
@@ -80,6 +82,7 @@ class Pipeline:
         vocab: Vocabulary,
         embed_query: QueryEmbedder,
         rules: Sequence[Rule] = DEFAULT_RULES,
+        respeller: Respeller | None = None,
     ) -> None:
         self.settings = settings
         self.lex = lexicon
@@ -91,6 +94,7 @@ class Pipeline:
         self.vocab = vocab
         self.embed_query = embed_query
         self.rules = tuple(rules)
+        self.respeller = respeller
         self.chain: Runnable[Turn, Answer] = (
             RunnableLambda(self.understand) | RunnableLambda(self.answer) | RunnableLambda(self.finish)
         )
@@ -102,12 +106,18 @@ class Pipeline:
         resolved: Frame | None = None
         scope: Scope | None = None
         for previous in turn.history[-self.settings.max_history_turns :]:
-            resolved = merge(parse(respace(previous, self.opens_run, self.follows_in_run), self.lex), resolved)
+            resolved = merge(parse(self.read(previous), self.lex), resolved)
             scope = scoping.resolve(resolved, self.kb, scope)
-        turn.frame = merge(parse(respace(turn.question, self.opens_run, self.follows_in_run), self.lex), resolved)
+        turn.frame = merge(parse(self.read(turn.question), self.lex), resolved)
         turn.scope = scoping.resolve(turn.frame, self.kb, scope)
         turn.lap("understand", t)
         return turn
+
+    def read(self, text: str) -> str:
+        """The words of ``text`` as the base writes them: spaces put back into runs that lost them
+        (``respace``), misspelt words respelt (``respell``). Words the base writes are never touched."""
+        text = respace(text, self.opens_run, self.follows_in_run)
+        return self.respeller.respell(text).text if self.respeller is not None else text
 
     def opens_run(self, word: str) -> bool:
         """What may open a run of two words that lost their space (``respace``): a one-word question cue
@@ -436,4 +446,26 @@ def build_pipeline(
         return [t for t in article.content_terms(question) if t not in lexicon.cue_stems]
 
     claims = ClaimsEngine(kb, records_for, residual_terms, article.terms_of, settings.max_listed_articles)
-    return Pipeline(settings, lexicon, retriever, records_for, claims, article, vocab, embed_query)
+    return Pipeline(
+        settings,
+        lexicon,
+        retriever,
+        records_for,
+        claims,
+        article,
+        vocab,
+        embed_query,
+        respeller=_respeller(settings, retriever, vocab),
+    )
+
+
+def _respeller(settings: Settings, retriever: BaseRetriever, vocab: Vocabulary) -> Respeller | None:
+    """Respelling confirms a word by the passages it shares with the question's others: the keyword index's
+    postings. None without one (a retriever of another kind), or when switched off."""
+    keyword = getattr(retriever, "bm25", retriever)
+    index = getattr(keyword, "index", None)
+    if not isinstance(index, KeywordIndex) or settings.respell_min_lift <= 0:
+        return None
+    return Respeller(
+        vocab.words, lambda w: vocab.is_known(w, typos=False), index.holding, index.n, settings.respell_min_lift
+    )

@@ -73,6 +73,13 @@ class Settings(BaseSettings):
         description="A filter keeping at most this many documents (one article, the records) is searched exactly "
         "over their vectors, fetched by id, instead of by Chroma's filtered search (README: scale); 0 = never.",
     )
+    respell_min_lift: float = Field(
+        5.0,
+        ge=0.0,
+        description="A question word the base never writes is respelt as a base word it misspells only when that "
+        "word shares passages with another of the question's words this many times more often than chance "
+        "(assistant/understand/respell.py; fitted by scripts/fit_respelling.py); 0 = never respell.",
+    )
     min_evidence: float = Field(
         0.5,
         ge=0.0,

@@ -228,9 +228,10 @@ class Vocabulary:
         forms |= {f[: -len(s)] for f in list(forms) for s in PRONOUN_SUFFIXES if f.endswith(s) and len(f) - len(s) >= 2}
         return forms | {p for f in list(forms) for p in person_forms(f)}
 
-    def is_known(self, token: str) -> bool:
-        """Known in any of its readings: as written, without clitics, or stemmed («وقعها» → «وقع»)."""
-        return token.isdigit() or bool(self._readings(token) & self.known) or self._misspelt(token)
+    def is_known(self, token: str, *, typos: bool = True) -> bool:
+        """Known in any of its readings: as written, without clitics, or stemmed («وقعها» → «وقع»); and,
+        with ``typos``, as a slip of a word the base uses (``_misspelt``)."""
+        return token.isdigit() or bool(self._readings(token) & self.known) or (typos and self._misspelt(token))
 
     def is_written(self, token: str) -> bool:
         """The base's own text writes it in some reading (the cue words and reference names it is merely

@@ -234,6 +234,17 @@ class KeywordIndex:
 
     # --- vocabulary, for the answer side -------------------------------------------------------------
 
+    def holding(self, stems: Sequence[str]) -> np.ndarray:
+        """The positions (sorted) of the documents that hold every one of ``stems`` (none for no stems)."""
+        out: np.ndarray | None = None
+        for term in stems:
+            i = self.vocab.get(term)
+            if i is None:
+                return np.zeros(0, np.int32)
+            docs = self.indices[int(self.indptr[i]) : int(self.indptr[i + 1])]
+            out = docs if out is None else np.intersect1d(out, docs, assume_unique=True)
+        return np.sort(out) if out is not None else np.zeros(0, np.int32)
+
     def df(self, term: str) -> int:
         i = self.vocab.get(term)
         return 0 if i is None else int(self.indptr[i + 1] - self.indptr[i])

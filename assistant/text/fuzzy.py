@@ -23,7 +23,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from assistant.text.tokenize import strip_clitics, tokenize, tokens_with_spans
 
-__all__ = ["Match", "PhraseMatcher"]
+__all__ = ["Match", "PhraseMatcher", "misspelt_candidates"]
 
 T = TypeVar("T")
 
@@ -119,6 +119,28 @@ def _looks_like_typo(a: str, b: str) -> bool:
         if word[pos] not in _WEAK and not doubled:
             return False
     return True
+
+
+def misspelt_candidates(word: str, choices: list[str]) -> tuple[str, ...]:
+    """The ``choices`` that ``word`` reads as a misspelling of: one edit away (a swap counting as one) and
+    shaped like a typo (``_looks_like_typo``), where the first letter too may be a sound-alike one
+    («ثامر» for «تامر»), though not a long vowel for another. Nearest first; the caller decides whether
+    context confirms one (``assistant.understand.respell``)."""
+    if not choices:
+        return ()
+    hits = process.extract(word, choices, scorer=OSA.distance, score_cutoff=1, limit=None)
+    out = []
+    for choice, dist, _ in sorted(hits, key=lambda h: (h[1], h[0])):
+        if dist == 0 or not choice:
+            continue
+        first = choice[0]
+        # a first letter may be a sound-alike consonant, never a long vowel or hamza for another: those
+        # are the clitics and prefixes (و، ا، ي) that make another word («اتهامه» is not «وتهامه»)
+        if first != word[0] and ((first, word[0]) not in _ALIKE or {first, word[0]} <= _WEAK):
+            continue
+        if _looks_like_typo(word[0] + choice[1:], word):
+            out.append(choice)
+    return tuple(out)
 
 
 def _fuzzy_eligible(key: str) -> bool:

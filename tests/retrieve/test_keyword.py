@@ -47,6 +47,15 @@ def test_a_passage_that_names_its_topic_by_a_pronoun_is_found_by_the_topic() -> 
     assert KeywordIndex.build(bare).scores(analyze("العراق")) is None
 
 
+def test_holding_lists_the_documents_with_every_stem() -> None:
+    index = KeywordIndex.build([doc(0, "تامر حسني مطرب"), doc(1, "حسني مبارك رئيس"), doc(2, "الغرب والشرق")])
+    assert index.holding(analyze("حسني")).tolist() == [0, 1]
+    assert index.holding(analyze("تامر حسني")).tolist() == [0]
+    assert index.holding(analyze("تامر الغرب")).tolist() == []
+    assert index.holding(analyze("كلمة لا يعرفها")).tolist() == []
+    assert index.holding([]).tolist() == []
+
+
 def test_a_filter_on_a_small_subset_returns_its_best_matches() -> None:
     """One short article among hundreds of distractors that mention the query words more often: the old
     approach (top candidates of all documents, filtered after) returned nothing for it."""

@@ -268,3 +268,15 @@ def test_word_beginning_with_al_matches_as_written_but_never_fuzzily() -> None:
     m = PhraseMatcher([("الألمان", "DE"), ("الألماني", "DE")])
     assert [x.payload for x in m.find("مسؤولين ألمان")] == ["DE"]
     assert m.find("التعاون الأمني") == []
+
+
+def test_misspelt_candidates_are_one_typo_shaped_edit_away() -> None:
+    from assistant.text.fuzzy import misspelt_candidates
+
+    assert misspelt_candidates("ثامر", ["تامر", "ثامن", "عامر"]) == ("تامر",)  # ت/ث sound alike, even first
+    assert misspelt_candidates("بلجيكيا", ["بلجيكا"]) == ("بلجيكا",)  # a long vowel too many
+    assert misspelt_candidates("الفاتتحين", ["الفاتحين"]) == ("الفاتحين",)  # a doubled letter
+    # a first long vowel for another makes another word (a clitic), not a typo
+    assert misspelt_candidates("اتهامه", ["وتهامه"]) == ()
+    assert misspelt_candidates("تامر", ["تامر"]) == ()  # the word itself is no candidate
+    assert misspelt_candidates("المغرب", ["المعرب"]) == ()  # غ/ع is no sound-alike pair
