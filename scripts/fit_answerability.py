@@ -139,7 +139,7 @@ def candidate_rows(
 
         labelled = [(c, gold(bot.kb.article(c.article_id).body[c.start : c.end])) for c in cands]
         gold_sentence = next((bot.kb.article(c.article_id).body[c.start : c.end] for c, g in labelled if g), None)
-        terms = pipe.article.content_terms(turn.frame.text)
+        terms = pipe.article.answer_terms(turn.frame.text)
         gold_article = next((c.article_id for c, g in labelled if g), None)
         # as the engine weighs them for the short answer, in the article of its best-ranked gold sentence
         weights, topic = pipe.article.anchoring(terms, gold_article) if gold_article else ({}, [])

@@ -192,6 +192,12 @@ class ArticleEngine:
     def content_terms(self, question: str) -> list[str]:
         return self.question_terms(self.lexicon.content_text(question))
 
+    def answer_terms(self, question: str) -> list[str]:
+        """What the short answer is sought beside and must not repeat: the content terms and the question's
+        own numbers («كم شخص مات بالسرطان في 2007؟»: «2007» points at the answer, it is not the answer)."""
+        content = self.lexicon.content_text(question)
+        return self.question_terms(content) + list(dict.fromkeys(t for t in analyze(content) if t.isdigit()))
+
     @staticmethod
     def question_terms(content_text: str) -> list[str]:
         """The distinct stems of a question's content text (``Lexicon.content_text``), numbers apart."""
@@ -220,7 +226,7 @@ class ArticleEngine:
         """Every sentence of the retrieved article chunks plus the sentence on each side, with features.
         ``cross``: the question is in another script (its names, by skeleton, stand in for its words)."""
         terms = self.content_terms(question)
-        term_set = set(terms)
+        term_set = set(self.answer_terms(question))
         bridged = self._bridged(cross) if cross is not None else []
         unknown = self.coverage.unknown_share(terms)
         picked: dict[tuple[str, int], float] = {}  # (article, ordinal) -> rank of the chunk that brought it
@@ -345,7 +351,7 @@ class ArticleEngine:
         # the runner-up is quoted too when the ranker rates it nearly as high (``quote_ratio``, fitted):
         # the answer is often in the sentence beside the one that repeats the question
         chosen = [best] + [c for c in cands[1:2] if c.score >= models.quote_ratio * best.score]
-        terms = set(self.content_terms(question))
+        terms = set(self.answer_terms(question))
         if cross is not None:  # its words are not the sentence's: its names, as the sentence spells them
             terms = self._spelt(cross, " ".join(self._text(c.article_id, c.ordinal) for c in chosen))
         # the span model was fitted on questions in the base's script; a cross-lingual one anchors on its

@@ -73,3 +73,16 @@ def test_a_question_that_lost_a_space_is_read_with_it(nile: Pipeline) -> None:
     turn = nile.understand(Turn(question="ماذاينبع من بحيرة فيكتوريا؟", history=[]))
     assert turn.frame.text == "ماذا ينبع من بحيرة فيكتوريا؟"
     assert "ينبع" in nile.article.content_terms(turn.frame.text)
+
+
+def test_the_questions_own_number_points_at_the_short_answer_and_is_never_it(nile: Pipeline) -> None:
+    question = "كم شخص مات بالسرطان في 2007؟"
+    assert "2007" not in nile.article.content_terms(question)  # coverage: a number is no topic word
+    assert "2007" in nile.article.answer_terms(question)
+    text = "مات في العالم في عام 2007 نحو 7.6 مليون شخص بسبب السرطان."
+    got = nile.article.direct.find(text, set(nile.article.answer_terms(question)), "count")
+    assert got is not None and "7.6" in got and "2007" not in got
+    # a sentence whose only number is the question's own does not answer «كم»
+    only = "مات في العالم في عام 2007 عدد كبير من الناس بسبب السرطان."
+    assert nile.article.direct.find(only, set(nile.article.answer_terms(question)), "count") is None
+    assert nile.article.direct.find(only, set(nile.article.content_terms(question)), "count") is not None
