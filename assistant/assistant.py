@@ -188,6 +188,7 @@ class Assistant:
             rrf_k=s.rrf_k,
             post_filter_share=s.dense_post_filter_share,
             exact_max_docs=s.dense_exact_max_docs,
+            score_keyword_hits=s.dense_scores_keyword_hits,
         )
         sentences = self._sentences = ChromaSentences(self._open_sentences, store.where(s))
         self._pipeline = build_pipeline(

@@ -80,6 +80,11 @@ class Settings(BaseSettings):
         "word shares passages with another of the question's words this many times more often than chance "
         "(assistant/understand/respell.py; fitted by scripts/fit_respelling.py); 0 = never respell.",
     )
+    dense_scores_keyword_hits: bool = Field(
+        True,
+        description="Keyword search's candidates that dense search did not return are scored exactly by their "
+        "vectors (fetched by id) and placed in the dense list before fusion (README: scale).",
+    )
     min_evidence: float = Field(
         0.5,
         ge=0.0,

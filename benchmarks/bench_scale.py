@@ -338,8 +338,10 @@ def child(variant: str, settings_json: str, limit: int) -> dict[str, Any]:
         by_route.setdefault(answer.route, []).append(ms)
         every.append(ms)
     keyword_ms: list[float] = []
-    hybrid_hits = keyword_hits = answered_hits = bare_hits = 0
+    hybrid_hits = keyword_hits = answered_hits = bare_hits = unscored_hits = 0
     bare = bare_context_retriever(retriever)  # the same run's baseline: keyword search without contexts
+    # and the same run's baseline of fusion as it was: keyword hits dense search missed count as absent there
+    unscored = retriever.model_copy(update={"score_keyword_hits": False}) if variant != "old" else None
     for q, wanted in sourced:
         # as the assistant retrieves for its answer (within the question's scope: a question naming the
         # base's subject searches that subject's documents), scored like hybrid retrieval alone
@@ -351,6 +353,8 @@ def child(variant: str, settings_json: str, limit: int) -> dict[str, Any]:
         hybrid_hits += _hit([str(d.metadata["source_id"]) for d in retriever.invoke(q)][:5], wanted)
         if bare is not None:
             bare_hits += _hit([str(d.metadata["source_id"]) for d in bare.invoke(q)][:5], wanted)
+        if unscored is not None:
+            unscored_hits += _hit([str(d.metadata["source_id"]) for d in unscored.invoke(q)][:5], wanted)
     return {
         "variant": variant,
         "load_s": load_s,
@@ -370,6 +374,7 @@ def child(variant: str, settings_json: str, limit: int) -> dict[str, Any]:
         "recall5_keyword": 100.0 * keyword_hits / max(1, len(sourced)),
         "recall5_answered": 100.0 * answered_hits / max(1, len(sourced)),
         **({"recall5_hybrid_bare": 100.0 * bare_hits / max(1, len(sourced))} if bare is not None else {}),
+        **({"recall5_hybrid_unscored": 100.0 * unscored_hits / max(1, len(sourced))} if unscored is not None else {}),
         "questions": len(asked) - 1,
         "sourced_questions": len(sourced),
     }
@@ -462,6 +467,33 @@ def dense_probe(settings: Any, generation: str, vectors: list[np.ndarray]) -> di
     return out
 
 
+def dense_recall(settings: Any, generation: str, embeddings: Any) -> dict[str, float]:
+    """Dense search alone, recall@5 of the eval questions' sources: Chroma's HNSW (approximate, as served)
+    against an exact search over the same vectors, so that a loss at scale is split into what the
+    approximation costs and what the distractors cost."""
+    from assistant.index import store
+
+    _, sourced = questions(0)
+    col = store.connect(settings).get_collection(generation)
+    sources: list[str] = []
+    parts: list[np.ndarray] = []
+    total = col.count()
+    for offset in range(0, total, 5000):
+        got = col.get(limit=5000, offset=offset, include=["embeddings", "metadatas"])
+        sources += [str(m["source_id"]) for m in got["metadatas"]]
+        parts.append(np.asarray(got["embeddings"], dtype=np.float32))
+    matrix = np.concatenate(parts)
+    vectors = np.asarray([embeddings.embed_query(q) for q, _ in sourced], dtype=np.float32)
+    approx = exact = 0
+    for v, (_, wanted) in zip(vectors, sourced, strict=True):
+        hits = col.query(query_embeddings=[v], n_results=5, include=["metadatas"])
+        approx += _hit([str(m["source_id"]) for m in hits["metadatas"][0]], wanted)
+        top = np.argsort(-(matrix @ v))[:5]
+        exact += _hit([sources[i] for i in top], wanted)
+    n = max(1, len(sourced))
+    return {"recall5_dense_hnsw": 100.0 * approx / n, "recall5_dense_exact": 100.0 * exact / n}
+
+
 def folder_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
 
@@ -512,6 +544,12 @@ def measure(
         print(f"[{size} {mode}] ingest {report.seconds:.1f} s, chroma {index_bytes / 2**20:.0f} MB", file=sys.stderr)
         row["dense"] = dense_probe(settings, report.collection, [embedder.cache.vectors[t] for t in probe_texts()])
         print(f"[{size} {mode}] dense: {json.dumps(row['dense'])}", file=sys.stderr, flush=True)
+        row.update(dense_recall(settings, report.collection, embedder.cache.embeddings))
+        print(
+            f"[{size} {mode}] dense recall@5: {row['recall5_dense_hnsw']:.1f} HNSW, "
+            f"{row['recall5_dense_exact']:.1f} exact",
+            file=sys.stderr,
+        )
         variants = [
             v for v in ["new", "old", "new-fresh-host"] if v in wanted and (mode == "server" or v != "new-fresh-host")
         ]
@@ -628,9 +666,9 @@ def _fmt(value: Any, spec: str = ".1f") -> str:
 def markdown(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| chunks | store | variant | load s | peak RSS MB | p50 ms | p95 ms | keyword p50/p95 ms | recall@5 hybrid"
-        " | recall@5 hybrid, no context | recall@5 keyword | recall@5 as answered | ingest docs/s | Chroma MB"
-        " | keywords MB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        " | recall@5 hybrid, no context | recall@5 hybrid, keyword hits unscored | recall@5 keyword"
+        " | recall@5 dense (HNSW / exact) | recall@5 as answered | ingest docs/s | Chroma MB | keywords MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         for v in r["variants"]:
@@ -648,7 +686,9 @@ def markdown(rows: list[dict[str, Any]]) -> str:
                 f"{_fmt(v['keyword_p50_ms'], '.2f')}/{_fmt(v['keyword_p95_ms'], '.2f')}",
                 _fmt(v["recall5_hybrid"]),
                 _fmt(v.get("recall5_hybrid_bare")),
+                _fmt(v.get("recall5_hybrid_unscored")),
                 _fmt(v["recall5_keyword"]),
+                f"{_fmt(r.get('recall5_dense_hnsw'))} / {_fmt(r.get('recall5_dense_exact'))}",
                 _fmt(v.get("recall5_answered")),
                 _fmt(r["ingest_docs_per_s"], ".0f"),
                 _fmt(r["chroma_mb"], ".0f"),
@@ -696,6 +736,9 @@ def targets(rows: list[dict[str, Any]]) -> str:
     if "recall5_hybrid_bare" in big and "recall5_hybrid_bare" in small:
         bare = small["recall5_hybrid_bare"] - big["recall5_hybrid_bare"]
         checks.append(f"without documents' contexts {bare:.1f} points")
+    if "recall5_hybrid_unscored" in big and "recall5_hybrid_unscored" in small:
+        unscored = small["recall5_hybrid_unscored"] - big["recall5_hybrid_unscored"]
+        checks.append(f"with keyword hits unscored by dense search {unscored:.1f} points")
     if "recall5_answered" in big and "recall5_answered" in small:
         checks.append(f"as answered {small['recall5_answered'] - big['recall5_answered']:.1f} points")
     return f"Targets at {size} chunks (new, embedded): " + "; ".join(checks) + "."

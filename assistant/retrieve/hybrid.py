@@ -46,6 +46,7 @@ class HybridRetriever(BaseRetriever):
     filter: dict[str, Any] | None = None
     post_filter_share: float = 0.2  # Settings.dense_post_filter_share
     exact_max_docs: int = 1000  # Settings.dense_exact_max_docs
+    score_keyword_hits: bool = True  # Settings.dense_scores_keyword_hits
 
     def _dense(self, query: str, where: dict[str, Any] | None) -> list[tuple[Document, float]]:
         """Dense hits within ``where``. A filter that keeps most documents is cheaper applied here, to an
@@ -72,6 +73,22 @@ class HybridRetriever(BaseRetriever):
                 return self.dense.search_among(query, ids, k)
         return self.dense.similarity_search_with_score(query, k=k, filter=where)
 
+    def _with_keyword_hits(
+        self, query: str, sparse: list[Document], dense_hits: list[tuple[Document, float]]
+    ) -> list[tuple[Document, float]]:
+        """The dense list with keyword search's candidates that it lacks, each placed by its own similarity
+        (their vectors fetched by id and compared exactly): among many documents, approximate dense search
+        returns look-alikes in place of a passage that keyword search found and that is as close to the
+        question, and fusion should know how close it is rather than count it absent."""
+        if self.dense is None or not isinstance(self.dense, ExactSearch):
+            return dense_hits
+        have = {str(d.metadata["source_id"]) for d, _ in dense_hits}
+        missing = [str(d.id) for d in sparse if d.id and str(d.metadata["source_id"]) not in have]
+        if not missing:
+            return dense_hits
+        scored = self.dense.search_among(query, missing, len(missing))
+        return sorted([*dense_hits, *scored], key=lambda hit: hit[1])
+
     def candidates(
         self, query: str, where: dict[str, Any] | None = None, keywords: str | None = None
     ) -> tuple[list[Document], list[tuple[Document, float]]]:
@@ -90,6 +107,8 @@ class HybridRetriever(BaseRetriever):
         where = kwargs.get("filter", self.filter)
         k = int(kwargs.get("k", self.k))
         sparse, dense_hits = self.candidates(query, where, kwargs.get("keywords"))
+        if self.score_keyword_hits:
+            dense_hits = self._with_keyword_hits(query, sparse, dense_hits)
         docs: dict[str, Document] = {}
         detail: dict[str, dict[str, float]] = {}
         for rank, doc in enumerate(sparse, 1):

@@ -113,3 +113,33 @@ def test_keyword_search_can_look_for_other_words_than_the_query(assistant: Assis
     assert any("bm25_rank" in d.metadata for d in bridged)
     assert any("كأس العالم" in d.page_content for d in bridged)
     assert retriever.invoke(question, filter=where, keywords="   ") == plain, "nothing to look for: dense alone"
+
+
+def test_keyword_hits_dense_search_missed_are_placed_by_their_own_similarity(assistant: Assistant) -> None:
+    """Among many documents approximate dense search returns look-alikes in place of a passage keyword search
+    found: such a passage is scored exactly (its vector fetched by id) and fused by that, not counted absent."""
+    retriever = assistant._pipeline.retriever
+    question = "ما هي الدول التي زارها حموشي في الخليج؟"
+    narrow = retriever.model_copy(update={"candidate_k": 3})  # dense returns 3: keyword finds others
+    sparse, dense_hits = narrow.candidates(question)
+    missing = {str(d.metadata["source_id"]) for d in sparse} - {str(d.metadata["source_id"]) for d, _ in dense_hits}
+    assert missing, "keyword search found passages dense search did not return"
+    merged = narrow._with_keyword_hits(question, sparse, dense_hits)
+    ids = [str(d.metadata["source_id"]) for d, _ in merged]
+    assert missing <= set(ids) and len(ids) == len(set(ids))
+    distances = [s for _, s in merged]
+    assert distances == sorted(distances)
+    exact = dict(
+        (str(d.metadata["source_id"]), s)
+        for d, s in retriever.dense.search_among(question, [str(d.id) for d in sparse], 99)
+    )
+    for d, s in merged:
+        key = str(d.metadata["source_id"])
+        if key in missing:
+            assert s == pytest.approx(exact[key], abs=1e-5)
+    fused = narrow.invoke(question)
+    assert any("dense_rank" in d.metadata and "bm25_rank" in d.metadata for d in fused)
+    off = narrow.model_copy(update={"score_keyword_hits": False}).invoke(question)
+    assert all("dense_rank" not in d.metadata for d in off if str(d.metadata["source_id"]) in missing), (
+        "without it, those passages have no dense rank"
+    )
