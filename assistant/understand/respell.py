@@ -25,6 +25,7 @@ from assistant.text import analyze, is_stopword, stopwords, tokens_with_spans
 from assistant.text.fuzzy import misspelt_candidates
 
 MIN_LETTERS = 4  # «ثامر»: a 4-letter name is misspelt by one sound-alike letter as often as a long one
+MAX_WORDS = 8  # unknown words looked up per question: a question has a few; a pasted text is not respelt whole
 
 
 @dataclass(frozen=True)
@@ -86,10 +87,12 @@ class Respeller:
         and that company's lift, whatever the bar (``respell`` applies it; the fit chooses it)."""
         tokens = tokens_with_spans(text)
         content = [key for key, _, _ in tokens if self._is_content(key)]
-        out = []
+        out: list[Proposal] = []
+        looked = 0
         for key, start, end in tokens:
-            if not self._eligible(key):
+            if looked >= MAX_WORDS or not self._eligible(key):
                 continue
+            looked += 1
             others = [w for w in content if w != key and self._written(w)]
             best, best_lift = None, 0.0
             for cand in self._near(key):

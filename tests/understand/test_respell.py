@@ -90,3 +90,11 @@ def test_the_pipeline_reads_the_question_respelt_and_answers_with_it(tmp_path) -
     assert answer.retrieved_ids[0] == "tamer#c02"
     # an earlier turn is read the same way, so a follow-up leans on the respelt name
     assert "تامر" in pipe.run("وماذا عن قضية التزوير؟", ["متى بدأ ثامر حسني مسيرته الفنية؟"]).question
+
+
+def test_a_pasted_text_is_not_looked_up_word_by_word() -> None:
+    from assistant.understand.respell import MAX_WORDS
+
+    words = ["ثامر", "بلجيكيا", "الفاتتحين", "ماترن"] * 5
+    got = speller(min_lift=0.0).proposals("حسني " + " ".join(words))
+    assert len(got) <= MAX_WORDS
