@@ -23,7 +23,7 @@ from assistant.answer import arabic
 from assistant.answer.answerability import AnswerModels
 from assistant.answer.articles import ArticleEngine, Assessment, SentenceVectors
 from assistant.answer.claims import ClaimsEngine
-from assistant.answer.direct import DirectAnswers
+from assistant.answer.direct import OTHER_SCRIPT, DirectAnswers
 from assistant.answer.draft import Draft
 from assistant.answer.examples import examples
 from assistant.answer.records import RecordsEngine
@@ -262,13 +262,20 @@ class Pipeline:
                 t = time.perf_counter()
                 vector = self.embed_query(turn.frame.text)
                 draft, turn.assessment = self.article.answer(
-                    turn.frame.text, turn.frame.intent, vector, docs, self.cross_lingual(turn)
+                    turn.frame.text, self.asked_kind(turn), vector, docs, self.cross_lingual(turn)
                 )
                 turn.lap("rank_sentences", t)
             if draft is not None:
                 self._add_records(turn, draft)
             turn.article_answer = (draft,)
         return turn.article_answer[0]
+
+    def asked_kind(self, turn: Turn) -> str:
+        """What an article's short answer must be: a name as another script writes it when the question asks
+        for one («ما اسم السرطان بالإنجليزية؟»), else what the question's intent asks for."""
+        if "other_script" in turn.frame.flags and self.cross_lingual(turn) is None:
+            return OTHER_SCRIPT
+        return turn.frame.intent
 
     def _add_records(self, turn: Turn, draft: Draft) -> None:
         frame = turn.frame

@@ -19,7 +19,7 @@ from langchain_core.documents import Document
 
 from assistant.answer.answerability import AnswerModels
 from assistant.answer.cite import article_citation
-from assistant.answer.direct import DirectAnswers
+from assistant.answer.direct import KINDED, DirectAnswers
 from assistant.answer.draft import Draft
 from assistant.answer.vocabulary import ArticleTerms, Coverage, Terms, covered
 from assistant.index.documents import article_sentences, sentence_documents
@@ -360,9 +360,9 @@ class ArticleEngine:
         direct = None
         for c in chosen:
             direct = self._short(self._text(c.article_id, c.ordinal), terms, intent, c.article_id, ranked=ranked)
-            if direct is not None or intent not in {"when", "count"}:
+            if direct is not None or intent not in KINDED:
                 break
-        if direct is None and intent in {"when", "count"}:  # the date or number may sit next door
+        if direct is None and intent in KINDED:  # the date, number or name may sit next door
             for i in (best.ordinal + 1, best.ordinal - 1):
                 found = self._short(self._text(best.article_id, i), terms, intent, best.article_id, ranked=ranked)
                 if found is not None:

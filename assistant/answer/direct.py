@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from assistant.knowledge.loader import KnowledgeBase
 
 MAX_SPAN_TOKENS = 10
+# what a short answer is asked to be, besides the question's intent: a name as another script writes it
+OTHER_SCRIPT = "other_script"
+# answers of a kind the sentence must hold (a date, a number, a Latin-script name), else it does not answer
+KINDED = frozenset({"when", "count", OTHER_SCRIPT})
 DIGITS = re.compile(r"^\d[\d.,]*$")
 BREAK = re.compile(r"[،,؛;:()\[\]«»\"\-–—/]")
 EDGE = " ،,؛;:.-–—()«»\"'\u200f\u200e"  # stripped from a short answer's ends (with the bidi marks)
@@ -253,9 +257,12 @@ class DirectAnswers:
             span = self._typed(tokens, anchors, lambda t: of_kind(t, intent), extend=True)
         elif intent == "count":
             span = self._typed(tokens, anchors, lambda t: of_kind(t, intent), extend=False, unit=True)
+        elif intent == OTHER_SCRIPT:  # «(بالإنجليزية: United States of America)»: the run of Latin words
+            span = self._typed(tokens, anchors, lambda t: t.key.isascii() and t.key.isalpha(), extend=True)
+            return tokens, NO_CANDIDATES, span  # the span model knows dates, numbers and words, not scripts
         else:
             span = None
-        if span is None and intent in {"when", "count"}:
+        if span is None and intent in KINDED:
             return tokens, NO_CANDIDATES, None  # the sentence has no date or number: it does not answer «متى»/«كم»
         span = span or self._novel(tokens, anchors)
         if span is None:

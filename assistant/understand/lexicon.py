@@ -45,6 +45,7 @@ class QuestionWords(BaseModel):
     busiest: list[str] = Field(default_factory=list)
     framing_words: list[str] = Field(default_factory=list)
     document_instructions: list[str] = Field(default_factory=list)
+    other_script_words: list[str] = Field(default_factory=list)
 
 
 def load_question_words(knowledge_dir: Path) -> QuestionWords:
@@ -157,6 +158,7 @@ class Lexicon:
                 "greeting": self.words.greetings,
                 "ref": self.words.followup_refs,
                 "busiest": self.words.busiest,
+                "other_script": self.words.other_script_words,
             }
         )
 

@@ -86,3 +86,15 @@ def test_the_questions_own_number_points_at_the_short_answer_and_is_never_it(nil
     only = "مات في العالم في عام 2007 عدد كبير من الناس بسبب السرطان."
     assert nile.article.direct.find(only, set(nile.article.answer_terms(question)), "count") is None
     assert nile.article.direct.find(only, set(nile.article.content_terms(question)), "count") is not None
+
+
+def test_a_question_asking_for_a_name_in_another_script_asks_for_latin_letters(nile: Pipeline) -> None:
+    from assistant.answer.direct import OTHER_SCRIPT
+
+    def kind(question: str) -> str:
+        return nile.asked_kind(nile.understand(Turn(question=question, history=[])))
+
+    assert kind("ما اسم نهر النيل بالإنجليزية؟") == OTHER_SCRIPT
+    assert kind("ما اسم النيل في اللغة اللاتينية؟") == OTHER_SCRIPT
+    assert kind("كم يبلغ طول نهر النيل؟") == "count"
+    assert kind("What is the Nile called in English?") != OTHER_SCRIPT  # its words are Latin already

@@ -126,3 +126,21 @@ def test_a_span_cut_through_a_bracket_shows_its_longer_side() -> None:
     sentence = "توماس إديسون (1847-1931)، مخترع ورجل أعمال أمريكي."
     start = sentence.index("1847")
     assert Span(start, len(sentence), 1.0).text(sentence) == "مخترع ورجل أعمال أمريكي"
+
+
+def test_a_name_asked_in_another_script_is_the_run_of_latin_words_next_to_the_language() -> None:
+    from assistant.answer.direct import OTHER_SCRIPT
+
+    text = "الولايات المتحدة (بالإنجليزية: United States of America) هي جمهورية دستورية اتحادية."
+    terms = set(analyze("ما اسم الولايات المتحدة بالإنجليزية؟"))
+    assert DirectAnswers(MONTHS).find(text, terms, OTHER_SCRIPT) == "United States of America"
+    # the language named points at its own name where the sentence gives several
+    two = "الموناليزا (بالإيطالية: Monna Lisa) (بالفرنسية: La Joconde) لوحة لدافنشي."
+    assert DirectAnswers(MONTHS).find(two, set(analyze("ما اسم الموناليزا بالفرنسية؟")), OTHER_SCRIPT) == "La Joconde"
+    # a sentence without Latin letters does not answer it
+    assert (
+        DirectAnswers(MONTHS).find(
+            "السرطان مرض تنمو فيه الخلايا.", set(analyze("ما اسم السرطان بالإنجليزية؟")), OTHER_SCRIPT
+        )
+        is None
+    )
