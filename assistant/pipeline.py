@@ -23,7 +23,7 @@ from assistant.answer import arabic
 from assistant.answer.answerability import AnswerModels
 from assistant.answer.articles import ArticleEngine, Assessment, SentenceVectors
 from assistant.answer.claims import ClaimsEngine
-from assistant.answer.direct import OTHER_SCRIPT, DirectAnswers
+from assistant.answer.direct import OTHER_SCRIPT, PLACE, DirectAnswers
 from assistant.answer.draft import Draft
 from assistant.answer.examples import examples
 from assistant.answer.records import RecordsEngine
@@ -273,8 +273,11 @@ class Pipeline:
     def asked_kind(self, turn: Turn) -> str:
         """What an article's short answer must be: a name as another script writes it when the question asks
         for one («ما اسم السرطان بالإنجليزية؟»), else what the question's intent asks for."""
-        if "other_script" in turn.frame.flags and self.cross_lingual(turn) is None:
-            return OTHER_SCRIPT
+        if self.cross_lingual(turn) is None:
+            if "other_script" in turn.frame.flags:
+                return OTHER_SCRIPT
+            if "place" in turn.frame.flags:
+                return PLACE
         return turn.frame.intent
 
     def _add_records(self, turn: Turn, draft: Draft) -> None:
@@ -445,7 +448,7 @@ def build_pipeline(
         Coverage(vocab, lexicon.name_stems),
         sentences,
         models,
-        DirectAnswers.for_base(kb, models.span_prior, models.span_model),
+        DirectAnswers.for_base(kb, models.span_prior, models.span_model, lexicon.entities),
         article_terms,
     )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.answer.spans import NO_CANDIDATES, Candidates, SpanModel, best, candidates, of_kind
 from assistant.answer.vocabulary import covered
@@ -22,10 +22,14 @@ from assistant.text import is_stopword, light_stem, normalize, stopwords, tokens
 
 if TYPE_CHECKING:
     from assistant.knowledge.loader import KnowledgeBase
+    from assistant.text.fuzzy import PhraseMatcher
 
 MAX_SPAN_TOKENS = 10
 # what a short answer is asked to be, besides the question's intent: a name as another script writes it
 OTHER_SCRIPT = "other_script"
+# a place (a country, city or region the reference data names), where the sentence names one; else any span
+PLACE = "place"
+PLACE_TYPES = frozenset({"country", "city", "region"})
 # answers of a kind the sentence must hold (a date, a number, a Latin-script name), else it does not answer
 KINDED = frozenset({"when", "count", OTHER_SCRIPT})
 DIGITS = re.compile(r"^\d[\d.,]*$")
@@ -45,6 +49,7 @@ class Token:
     number: bool
     month: bool
     breaks: bool  # punctuation between this token and the one before: a clause boundary
+    place: bool = False  # part of a place name the reference data knows
 
     @property
     def in_question(self) -> bool:
@@ -164,8 +169,10 @@ class DirectAnswers:
         number_words: Iterable[str] = (),
         prior: SpanPrior | None = None,
         model: SpanModel | None = None,
+        places: PhraseMatcher[Any] | None = None,
     ) -> None:
         self.months = {normalize(m) for m in month_names}
+        self.places = places  # the lexicon's names (payloads with a ``type``): where a sentence names places
         self.number_words = {normalize(w) for w in number_words}
         self.stops = stopwords()
         self.prior = prior or SpanPrior()
@@ -173,7 +180,11 @@ class DirectAnswers:
 
     @classmethod
     def for_base(
-        cls, kb: KnowledgeBase, prior: SpanPrior | None = None, model: SpanModel | None = None
+        cls,
+        kb: KnowledgeBase,
+        prior: SpanPrior | None = None,
+        model: SpanModel | None = None,
+        places: PhraseMatcher[Any] | None = None,
     ) -> DirectAnswers:
         """As the answering core builds it: the base's own month names and number words (the shipped ones
         when it has none), so that «ثلاثة آلاف جزيرة» answers «كم»."""
@@ -181,10 +192,12 @@ class DirectAnswers:
         from assistant.text.tokenize import KNOWLEDGE_DIR
 
         numbers = NumberWords.load(kb.root).words or NumberWords.load(KNOWLEDGE_DIR).words
-        return cls([name for m in kb.reference.months for name in m.names], numbers, prior=prior, model=model)
+        months = [name for m in kb.reference.months for name in m.names]
+        return cls(months, numbers, prior=prior, model=model, places=places)
 
     def tokens(self, sentence: str, question_terms: set[str] | frozenset[str]) -> list[Token]:
         terms = sorted(question_terms)
+        named = self._place_spans(sentence)
         out = []
         previous_end = 0
         for key, start, end in tokens_with_spans(sentence):
@@ -207,9 +220,15 @@ class DirectAnswers:
                     number=bool(DIGITS.match(key)) or key in self.number_words,
                     month=key in self.months or bare in self.months,
                     breaks=bool(BREAK.search(gap)),
+                    place=any(a <= start and end <= b for a, b in named),
                 )
             )
         return out
+
+    def _place_spans(self, sentence: str) -> list[tuple[int, int]]:
+        if self.places is None:
+            return []
+        return [(m.start, m.end) for m in self.places.find(sentence) if getattr(m.payload, "type", "") in PLACE_TYPES]
 
     def find(
         self,
@@ -257,6 +276,11 @@ class DirectAnswers:
             span = self._typed(tokens, anchors, lambda t: of_kind(t, intent), extend=True)
         elif intent == "count":
             span = self._typed(tokens, anchors, lambda t: of_kind(t, intent), extend=False, unit=True)
+        elif intent == PLACE:  # «ما الدولة التي تحد سوريا شرقاً؟»: the place named next to the question's words
+            span = self._typed(tokens, anchors, lambda t: t.place, extend=True)
+            if span is not None:
+                return tokens, NO_CANDIDATES, span
+            intent = "what"  # no place the reference data knows: any span, as for «ما»
         elif intent == OTHER_SCRIPT:  # «(بالإنجليزية: United States of America)»: the run of Latin words
             span = self._typed(tokens, anchors, lambda t: t.key.isascii() and t.key.isalpha(), extend=True)
             return tokens, NO_CANDIDATES, span  # the span model knows dates, numbers and words, not scripts

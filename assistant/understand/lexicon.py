@@ -46,6 +46,7 @@ class QuestionWords(BaseModel):
     framing_words: list[str] = Field(default_factory=list)
     document_instructions: list[str] = Field(default_factory=list)
     other_script_words: list[str] = Field(default_factory=list)
+    place_words: list[str] = Field(default_factory=list)
 
 
 def load_question_words(knowledge_dir: Path) -> QuestionWords:
@@ -159,6 +160,7 @@ class Lexicon:
                 "ref": self.words.followup_refs,
                 "busiest": self.words.busiest,
                 "other_script": self.words.other_script_words,
+                "place": self.words.place_words,
             }
         )
 

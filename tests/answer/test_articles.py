@@ -98,3 +98,16 @@ def test_a_question_asking_for_a_name_in_another_script_asks_for_latin_letters(n
     assert kind("ما اسم النيل في اللغة اللاتينية؟") == OTHER_SCRIPT
     assert kind("كم يبلغ طول نهر النيل؟") == "count"
     assert kind("What is the Nile called in English?") != OTHER_SCRIPT  # its words are Latin already
+
+
+def test_a_question_asking_for_a_place_by_its_kind_is_answered_by_the_place_named(nile: Pipeline) -> None:
+    from assistant.answer.direct import PLACE
+
+    turn = nile.understand(Turn(question="ما الدولة التي ينبع منها النيل الأزرق؟", history=[]))
+    assert nile.asked_kind(turn) == PLACE
+    terms = set(nile.article.answer_terms("ما الدولة التي ينبع منها النيل الأزرق؟"))
+    text = "ينبع النيل الأزرق من إثيوبيا، ويجري مئات الكيلومترات قبل أن يصل إلى الخرطوم."
+    assert nile.article.direct.find(text, terms, PLACE) == "إثيوبيا"
+    # a sentence naming no place the reference data knows is answered as «ما» would be
+    plain = "ينبع النيل الأزرق من بحيرة تانا الواقعة في الهضبة."
+    assert nile.article.direct.find(plain, terms, PLACE) == nile.article.direct.find(plain, terms, "what")
