@@ -295,7 +295,7 @@ def fit_span_prior(rows: list[dict[str, Any]], kb):  # type: ignore[no-untyped-d
 
     direct = DirectAnswers.for_base(kb)
     tokens = functools.lru_cache(maxsize=None)(direct.tokens)  # the prior does not change a sentence's tokens
-    direct.tokens = lambda sentence, terms: tokens(sentence, frozenset(terms))  # type: ignore[method-assign]
+    direct.tokens = lambda sentence, terms, places=False: tokens(sentence, frozenset(terms), places=places)  # type: ignore[method-assign]
 
     def f1(prior: SpanPrior) -> float:
         direct.prior = prior

@@ -195,8 +195,8 @@ class ArticleEngine:
     def answer_terms(self, question: str) -> list[str]:
         """What the short answer is sought beside and must not repeat: the content terms and the question's
         own numbers («كم شخص مات بالسرطان في 2007؟»: «2007» points at the answer, it is not the answer)."""
-        content = self.lexicon.content_text(question)
-        return self.question_terms(content) + list(dict.fromkeys(t for t in analyze(content) if t.isdigit()))
+        stems = analyze(self.lexicon.content_text(question))
+        return list(dict.fromkeys([t for t in stems if not t.isdigit()] + [t for t in stems if t.isdigit()]))
 
     @staticmethod
     def question_terms(content_text: str) -> list[str]:

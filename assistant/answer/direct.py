@@ -195,9 +195,11 @@ class DirectAnswers:
         months = [name for m in kb.reference.months for name in m.names]
         return cls(months, numbers, prior=prior, model=model, places=places)
 
-    def tokens(self, sentence: str, question_terms: set[str] | frozenset[str]) -> list[Token]:
+    def tokens(self, sentence: str, question_terms: set[str] | frozenset[str], *, places: bool = False) -> list[Token]:
+        """The sentence's tokens; ``places``: mark those in a place name (only a place question needs it, and
+        it costs a pass of the lexicon's matcher over the sentence)."""
         terms = sorted(question_terms)
-        named = self._place_spans(sentence)
+        named = self._place_spans(sentence) if places else []
         out = []
         previous_end = 0
         for key, start, end in tokens_with_spans(sentence):
@@ -263,8 +265,8 @@ class DirectAnswers:
         """The sentence's tokens, its candidate spans with their features (what the span model ranks, and what
         the fit learns from; none unless ``ranked``), and the prior's pick; no candidates and None when nothing
         there looks like an answer (no date or number for «متى»/«كم»)."""
-        tokens = self.tokens(sentence, asked.terms)
         intent = asked.intent
+        tokens = self.tokens(sentence, asked.terms, places=intent == PLACE)
         anchors = [
             Anchor(i, t.term, asked.weights.get(t.term, 1.0) * (self.prior.topic if t.term in asked.topic else 1.0))
             for i, t in enumerate(tokens)
@@ -287,7 +289,7 @@ class DirectAnswers:
         else:
             span = None
         if span is None and intent in KINDED:
-            return tokens, NO_CANDIDATES, None  # the sentence has no date or number: it does not answer «متى»/«كم»
+            return tokens, NO_CANDIDATES, None  # no date, number or Latin name: it does not answer «متى»/«كم»/…
         span = span or self._novel(tokens, anchors)
         if span is None:
             return tokens, NO_CANDIDATES, None

@@ -3,7 +3,7 @@
 Crowd-written questions misspell names and words (a sound-alike letter, a vowel too many, a doubled
 letter), and a word the base never writes finds nothing: keyword search misses it, the answer's coverage
 counts it absent, and an answerable question is refused. A question word the base never writes (in any
-reading) is replaced by a base word that it misspells (``fuzzy.misspells``). Being one letter away is not
+reading) is replaced by a base word that it misspells (``fuzzy.misspelt_candidates``). Being one letter away is not
 enough in Arabic, where roots make neighbours of unrelated words («الجرب» is one sound-alike letter from
 «الغرب», «الشيوعية» one vowel from «الشيعية»): a question about something the base lacks must keep its
 unknown word, or it gets answered about the neighbour. So the base word must also keep company with the
@@ -86,14 +86,14 @@ class Respeller:
         """Each word of ``text`` the base never writes, with the base word it misspells in the best company
         and that company's lift, whatever the bar (``respell`` applies it; the fit chooses it)."""
         tokens = tokens_with_spans(text)
-        content = [key for key, _, _ in tokens if self._is_content(key)]
+        company = [key for key, _, _ in tokens if self._is_content(key) and self._written(key)]
         out: list[Proposal] = []
         looked = 0
         for key, start, end in tokens:
             if looked >= MAX_WORDS or not self._eligible(key):
                 continue
             looked += 1
-            others = [w for w in content if w != key and self._written(w)]
+            others = [w for w in company if w != key]
             best, best_lift = None, 0.0
             for cand in self._near(key):
                 lift = max((self.lift(cand, o) for o in others), default=0.0)
@@ -110,10 +110,6 @@ class Respeller:
             return 0.0
         both = len(np.intersect1d(a, b, assume_unique=True))
         return both * self._n / (len(a) * len(b))
-
-    def candidates(self, word: str) -> tuple[str, ...]:
-        """The base's words that ``word`` misspells (``fuzzy.misspelt_candidates``)."""
-        return self._near(word)
 
     # --- parts ----------------------------------------------------------------------------------------
 
