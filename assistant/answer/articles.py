@@ -225,8 +225,9 @@ class ArticleEngine:
     ) -> list[Candidate]:
         """Every sentence of the retrieved article chunks plus the sentence on each side, with features.
         ``cross``: the question is in another script (its names, by skeleton, stand in for its words)."""
-        terms = self.content_terms(question)
-        term_set = set(self.answer_terms(question))
+        answer_terms = self.answer_terms(question)
+        terms = [t for t in answer_terms if not t.isdigit()]  # ``content_terms``, from the same analysis
+        term_set = set(answer_terms)
         bridged = self._bridged(cross) if cross is not None else []
         unknown = self.coverage.unknown_share(terms)
         picked: dict[tuple[str, int], float] = {}  # (article, ordinal) -> rank of the chunk that brought it
