@@ -91,6 +91,13 @@ class Settings(BaseSettings):
         le=1.0,
         description="Share of a question's words a weakly-signalled records answer must cover (README: calibration).",
     )
+    max_residual_terms: int = Field(
+        1,
+        ge=0,
+        description="A list of all of a collection's events answers a question that says at most this many words "
+        "besides its cue, event and framing words; one that says more («في أي اجتماعات برز التعاون بين أجهزة "
+        "الشرطة؟») asks something about them, and the articles are tried first (README: routing).",
+    )
     max_unknown_share: float | None = Field(
         None,
         ge=0.0,

@@ -137,9 +137,9 @@ class Records:
         f = turn.frame
         if not turn.scope.collections or not p.about_events(f) or not p.records_question(f):
             return None
-        if f.uncountable and "article" not in f.flags:  # «كم عدد الإرهابيين…؟»: the records count events
-            return p.refuse(guard.REFUSAL + f" (لا تحصي المصادر: {f.uncountable})", turn)
-        strong = p.about_meetings(f)
+        if f.uncountable:  # «كم عدد الإرهابيين…؟»: the records count events; an article may state that number
+            return p.article_draft(turn) or p.refuse(guard.REFUSAL + f" (لا تحصي المصادر: {f.uncountable})", turn)
+        strong = p.about_meetings(f) and not self.asks_more(turn, p)
         if not strong:  # «ما هو دور المغرب…؟» names a place but asks the article
             draft = p.article_draft(turn)
             if draft is not None or "article" in f.flags:
@@ -151,6 +151,15 @@ class Records:
                 draft.suggestions = p.suggestions(turn)
             return draft
         return None
+
+    @staticmethod
+    def asks_more(turn: Turn, p: Pipeline) -> bool:
+        """Nothing narrows the records, yet the question says more than its cues: a list of every event would
+        not answer what it asks about them, so the articles are asked first."""
+        f = turn.frame
+        if f.filters or f.order or f.days or f.years or f.intent == "count" or f.followup or "busiest" in f.flags:
+            return False
+        return len(p.claims.residual_terms(f.text)) > p.settings.max_residual_terms
 
 
 class Articles:

@@ -47,6 +47,8 @@ class QuestionWords(BaseModel):
     document_instructions: list[str] = Field(default_factory=list)
     other_script_words: list[str] = Field(default_factory=list)
     place_words: list[str] = Field(default_factory=list)
+    # targets a «كم» question counts; their nouns take the accusative after it («كم بلداً», «كم محوراً»)
+    counted_targets: list[str] = Field(default_factory=list)
 
 
 def load_question_words(knowledge_dir: Path) -> QuestionWords:
@@ -67,6 +69,13 @@ def feminine_past(verb: str) -> str:
     """«زار» → «زارت», «التقى» → «التقت»: the third-person feminine past of a verb written in the masculine
     (applied to nouns too, where it yields a non-word that never matches anything)."""
     return verb[:-1] + "ت" if verb.endswith(("ى", "ا")) else verb + "ت"
+
+
+def accusatives(words: Iterable[str]) -> list[str]:
+    """The indefinite accusative of one-word Arabic nouns, as a count names what it counts: «بلد» → «بلدا»
+    («كم بلداً»; the tanween is dropped by normalisation). Words ending in a vowel letter or «ة» keep their
+    form («كم دولةً» reads «دولة»)."""
+    return [w + "ا" for w in words if " " not in w and not w.isascii() and not w.endswith(("ا", "ى", "ة", "ي", "ه"))]
 
 
 def _surnames(name_ar: str, name_latin: str) -> list[str]:
@@ -140,7 +149,11 @@ class Lexicon:
 
     @cached_property
     def target_cues(self) -> PhraseMatcher[str]:
-        return self._cues(self.words.targets)
+        counted = {
+            k: [*ws, *accusatives(ws)] if k in self.words.counted_targets else ws
+            for k, ws in self.words.targets.items()
+        }
+        return self._cues(counted)
 
     @cached_property
     def order_cues(self) -> PhraseMatcher[str]:

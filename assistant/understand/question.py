@@ -49,8 +49,11 @@ def _strip_conj(token: str) -> str:
     return token[1:] if len(token) > 2 and token[0] in "وف" else token
 
 
-def _counted_noun(text: str, lex: Lexicon, covered: list[tuple[int, int]]) -> str | None:
-    """The word after «كم»/«عدد»/«how many» when it is neither a countable target nor a known name."""
+def _counted_noun(text: str, lex: Lexicon, counted: list[tuple[int, int]], names: list[tuple[int, int]]) -> str | None:
+    """What a count question counts when the base cannot count it: the word after «كم»/«عدد»/«how many»
+    when neither it nor the next content word is a target, an event kind or an event word. A name (the
+    subject, a place, a month) says whose or where, not what, and is passed over: «كم يتقاضى حموشي من أجر؟»
+    counts no event, «كم مرة زار حموشي مدريد؟» does."""
     cues = [m for m in lex.intent_cues.find(text) if m.payload == "count"]
     if not cues:
         return None
@@ -59,10 +62,16 @@ def _counted_noun(text: str, lex: Lexicon, covered: list[tuple[int, int]]) -> st
     seen: list[str] = []
     for token, start, end in tokens_with_spans(text[cues[0].end :]):
         start, end = start + cues[0].end, end + cues[0].end
+
+        def within(spans: list[tuple[int, int]], start: int = start, end: int = end) -> bool:
+            return any(s <= start < e or s < end <= e for s, e in spans)
+
         if token in skip or light_stem(token) in skip or is_stopword(token, stops):
             continue  # «كم عددها», «أشحال من…»
-        if any(s <= start < e or s < end <= e for s, e in covered):
+        if within(counted):
             return None
+        if within(names):
+            continue
         seen.append(text[start:end])
         if len(seen) == 2:  # «كم مسؤولا أجنبيا», «how many foreign officials»: the noun may come second
             break
@@ -130,7 +139,9 @@ def parse(question: str, lex: Lexicon) -> Frame:
     entity_list = [m.payload for m in found]
     extra, days = _months_and_days(text, lex, entity_list, [(m.start, m.end) for m in found])
     entities = tuple(entity_list + extra)
-    flags = frozenset(m.payload for m in lex.flags.find(text))
+    flag_matches = lex.flags.find(text)
+    events = [m for m in flag_matches if m.payload == "meeting"]
+    flags = frozenset(m.payload for m in flag_matches)
     if any(e.type == "article" for e in entity_list):  # «حسب أنفاس بريس…»: the publisher names its article
         flags |= {"article"}
     if any(p.lower() in text.lower() for p in lex.words.injection_patterns):
@@ -152,7 +163,12 @@ def parse(question: str, lex: Lexicon) -> Frame:
         followup=_starts_followup(lex, tokens) or ("ref" in flags and not entities),
         days=days,
         what_about=_what_about(lex, tokens),
-        uncountable=_counted_noun(text, lex, [(m.start, m.end) for m in (*target_matches, *found)])
+        uncountable=_counted_noun(
+            text,
+            lex,
+            [(m.start, m.end) for m in (*target_matches, *events, *(m for m in found if m.payload.type == "kind"))],
+            [(m.start, m.end) for m in found if m.payload.type != "kind"],
+        )
         if intent == "count"
         else None,
     )

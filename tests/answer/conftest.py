@@ -56,8 +56,13 @@ def _asker(pipe: Pipeline) -> Ask:
 
 
 @pytest.fixture(scope="session")
-def shipped() -> Ask:
-    return _asker(keyword_pipeline(REPO_ROOT / "knowledge"))
+def shipped_pipeline() -> Pipeline:
+    return keyword_pipeline(REPO_ROOT / "knowledge")
+
+
+@pytest.fixture(scope="session")
+def shipped(shipped_pipeline: Pipeline) -> Ask:
+    return _asker(shipped_pipeline)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from assistant.answer.rules import DEFAULT_RULES
+from assistant.answer.rules import DEFAULT_RULES, Records
+from assistant.pipeline import Pipeline, Turn
 from assistant.text import normalize
 from tests.answer.conftest import Ask
 
@@ -59,6 +60,33 @@ def test_uncountable_only_over_records(shipped: Ask) -> None:
     general = shipped("كم بلغ عدد قوات جيش المسلمين في معركة اليرموك؟")
     assert general.rule != "records"
     assert "لقاء" not in general.text
+
+
+def test_the_records_never_count_what_they_do_not_hold(shipped: Ask) -> None:
+    """A count of something the records do not hold is never answered by counting events, even when the
+    question says «حسب المقال» (the article is asked; it does not state that number, so it is refused)."""
+    for q in ("كم يتقاضى حموشي من أجر شهري؟", "كم عدد أفراد الشرطة في المغرب حسب المقال؟"):
+        a = shipped(q)
+        assert not a.answerable, q
+        assert "لقاء" not in a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_more"),
+    [
+        ("في أي اجتماعات برز التعاون بين أجهزة الشرطة على المستوى الدولي؟", True),  # asks about them
+        ("ما هي اللقاءات التي عقدها حموشي؟", False),  # says nothing else: the list
+        ("ما هي اللقاءات التي عقدها حموشي في ألمانيا؟", False),  # a place narrows the records
+        ("كم لقاءً عقد حموشي؟", False),  # a count is the records' own answer
+    ],
+)
+def test_a_list_of_every_event_is_not_the_answer_to_a_question_that_asks_more(
+    shipped_pipeline: Pipeline, question: str, asks_more: bool
+) -> None:
+    """Nothing narrows the records and the question says more than its cues: the articles are asked first
+    (end to end with the real model: evals/datasets/paraphrases.jsonl, pp-police-coop-where)."""
+    turn = shipped_pipeline.understand(Turn(question, []))
+    assert Records.asks_more(turn, shipped_pipeline) is asks_more
 
 
 def test_a_country_alone_does_not_make_a_records_question(shipped: Ask) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.knowledge.loader import load_knowledge
 from assistant.understand.followup import merge
-from assistant.understand.lexicon import Lexicon, load_question_words
+from assistant.understand.lexicon import Lexicon, accusatives, load_question_words
 from assistant.understand.question import Frame, parse
 from tests.conftest import KNOWLEDGE
 
@@ -129,3 +129,36 @@ def test_framing_phrases_are_blanked_where_they_frame_and_their_words_kept_elsew
     # «ما سبب» frames; the same word inside the content («بسبب») would stay
     assert "سبب" not in analyze(lex.without_framing("ما سبب سقوط الدولة؟"))
     assert "سبب" in analyze(lex.without_framing("متى سقطت الدولة بسبب الحرب؟"))
+
+
+@pytest.mark.parametrize(
+    ("question", "target"),
+    [
+        ("على كم بلدا توزعت اللقاءات؟", "country"),
+        ("كم محوراً يحدده المقال؟", "axis"),
+        ("كم مسؤولاً استقبل؟", "person"),
+    ],
+)
+def test_a_counted_noun_matches_in_the_accusative(lex: Lexicon, question: str, target: str) -> None:
+    frame = parse(question, lex)
+    assert frame.target == target
+    assert frame.uncountable is None
+
+
+def test_accusatives_only_for_nouns_that_take_the_alif() -> None:
+    assert accusatives(["بلد", "دولة", "لقاء", "مرة", "country", "مذكرة تفاهم"]) == ["بلدا", "لقاءا"]
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("كم يتقاضى حموشي من أجر شهري؟", "يتقاضى"),  # the subject's name is passed over, not counted
+        ("كم عدد أفراد الشرطة في المغرب؟", "أفراد"),
+        ("كم مرة زار حموشي مدريد؟", None),
+        ("كم سافر حموشي في 2024؟", None),  # an event word counts events
+        ("كم زار حموشي من دولة؟", None),
+        ("How many foreign officials did Hammouchi meet?", None),
+    ],
+)
+def test_what_a_count_counts(lex: Lexicon, question: str, counted: str | None) -> None:
+    assert parse(question, lex).uncountable == counted
