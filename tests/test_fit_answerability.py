@@ -92,3 +92,20 @@ def test_the_span_model_learns_what_the_gold_spans_hold() -> None:
     ranked = DirectAnswers.for_base(kb, SpanPrior(), SpanModel.from_json(fitted))
     assert fit_answerability.span_f1(COUNT_ROWS, prior) < 100.0
     assert fit_answerability.span_f1(COUNT_ROWS, ranked) == pytest.approx(100.0)
+
+
+def test_answer_removed_questions_keep_the_topic_and_lose_the_answer() -> None:
+    """SQuAD 2.0-style negatives: an answerable question without its gold sentences is unanswerable; one with
+    no gold candidate, or nothing but gold ones, makes none."""
+    cand = lambda i, gold: {"id": f"a#s{i:03d}", "gold": gold, "features": {"dense": 0.8}}  # noqa: E731
+    rows = [
+        {"answerable": True, "candidates": [cand(1, True), cand(2, False), cand(3, False)]},
+        {"answerable": True, "candidates": [cand(1, False)]},  # the gold sentence was never retrieved
+        {"answerable": True, "candidates": [cand(1, True)]},
+        {"answerable": False, "candidates": [cand(1, False)]},
+    ]
+    removed = fit_answerability.answer_removed(rows)
+    assert len(removed) == 1
+    assert removed[0]["answerable"] is False
+    assert [c["id"] for c in removed[0]["candidates"]] == ["a#s002", "a#s003"]
+    assert rows[0]["answerable"] is True  # the source rows are untouched
