@@ -49,6 +49,7 @@ class QuestionWords(BaseModel):
     place_words: list[str] = Field(default_factory=list)
     # targets a «كم» question counts; their nouns take the accusative after it («كم بلداً», «كم محوراً»)
     counted_targets: list[str] = Field(default_factory=list)
+    amount_words: list[str] = Field(default_factory=list)  # count cues that ask an amount: «how much»
 
 
 def load_question_words(knowledge_dir: Path) -> QuestionWords:

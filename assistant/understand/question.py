@@ -50,30 +50,41 @@ def _strip_conj(token: str) -> str:
 
 
 def _counted_noun(text: str, lex: Lexicon, counted: list[tuple[int, int]], names: list[tuple[int, int]]) -> str | None:
-    """What a count question counts when the base cannot count it: the word after «كم»/«عدد»/«how many»
-    when neither it nor the next content word is a target, an event kind or an event word. A name (the
-    subject, a place, a month) says whose or where, not what, and is passed over: «كم يتقاضى حموشي من أجر؟»
-    counts no event, «كم مرة زار حموشي مدريد؟» does."""
+    """What a count question counts when the base cannot count it. Arabic names what «كم» counts right after
+    it («كم بلداً») or later after «من» («كم زار حموشي من دولة؟»); English may put an adjective first («how
+    many foreign officials»). So: the first content word after the cue, unless it, or a second one after
+    «من» (or in Latin script), is a target, an event kind or an event word. A name (the subject, a place, a
+    month) says whose or where, not what, and is passed over: «كم يتقاضى حموشي من أجر؟» and «كم كلفت زيارات
+    حموشي؟» count no event, «كم مرة زار حموشي مدريد؟» does. A cue that asks an amount (``amount_words``,
+    «how much») counts nothing."""
     cues = [m for m in lex.intent_cues.find(text) if m.payload == "count"]
     if not cues:
         return None
-    skip = set(tokenize(" ".join(lex.words.intents["count"]))) | {"من", "ما"}
+    cue = text[cues[0].start : cues[0].end]
+    if normalize(cue).casefold() in {normalize(w).casefold() for w in lex.words.amount_words}:
+        return cue
+    skip = set(tokenize(" ".join(lex.words.intents["count"]))) | {"ما"}
     stops = stopwords()
     seen: list[str] = []
+    after_min = False  # the word follows «من»: where Arabic names the counted noun when it is not next to «كم»
     for token, start, end in tokens_with_spans(text[cues[0].end :]):
         start, end = start + cues[0].end, end + cues[0].end
 
         def within(spans: list[tuple[int, int]], start: int = start, end: int = end) -> bool:
             return any(s <= start < e or s < end <= e for s, e in spans)
 
+        if token == "من":
+            after_min = True
+            continue
         if token in skip or light_stem(token) in skip or is_stopword(token, stops):
             continue  # «كم عددها», «أشحال من…»
         if within(counted):
-            return None
+            return None if not seen or after_min or token.isascii() else seen[0]
         if within(names):
             continue
         seen.append(text[start:end])
-        if len(seen) == 2:  # «كم مسؤولا أجنبيا», «how many foreign officials»: the noun may come second
+        after_min = False
+        if len(seen) == 2:
             break
     return seen[0] if seen else None
 

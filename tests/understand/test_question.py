@@ -158,6 +158,9 @@ def test_accusatives_only_for_nouns_that_take_the_alif() -> None:
         ("كم سافر حموشي في 2024؟", None),  # an event word counts events
         ("كم زار حموشي من دولة؟", None),
         ("How many foreign officials did Hammouchi meet?", None),
+        ("كم كلفت زيارات حموشي؟", "كلفت"),  # «زيارات» is what cost, not what is counted: no «من» before it
+        ("كم من مرة زار حموشي إسبانيا؟", None),
+        ("How much did Hammouchi's trips cost?", "How much"),  # an amount, never a number of trips
     ],
 )
 def test_what_a_count_counts(lex: Lexicon, question: str, counted: str | None) -> None:
