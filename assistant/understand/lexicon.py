@@ -164,7 +164,7 @@ class Lexicon:
     def flags(self) -> PhraseMatcher[str]:
         return self._cues(
             {
-                "meeting": self.event_words,
+                "meeting": [*self.event_words, *accusatives(self.event_words)],  # «كم حفلاً أحيت؟»
                 "article": self.words.article_words,
                 "publication": self.words.publication_words,
                 "records": self.words.records_words,

@@ -165,3 +165,22 @@ def test_accusatives_only_for_nouns_that_take_the_alif() -> None:
 )
 def test_what_a_count_counts(lex: Lexicon, question: str, counted: str | None) -> None:
     assert parse(question, lex).uncountable == counted
+
+
+def test_a_collections_own_event_nouns_count_in_the_accusative(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A new collection's event nouns («حفل») count what «كم» asks about in the accusative too («كم حفلاً»),
+    with no change to the global question words."""
+    import shutil
+
+    import yaml
+
+    kb_dir = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, kb_dir, symlinks=True)
+    path = kb_dir / "records" / "meetings-2024.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["collection"]["event_words"] = ["حفل", "حفلات", "أحيا"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    concerts = Lexicon(load_knowledge(kb_dir), load_question_words(kb_dir))
+    frame = parse("كم حفلاً أحيا حموشي؟", concerts)
+    assert "meeting" in frame.flags
+    assert frame.uncountable is None
