@@ -47,7 +47,7 @@ class RecordsEngine:
         self.records = [r for f in files for r in f.records]
         self.ref = kb.reference
         self.dates = arabic.DateFormatter(self.ref.months)
-        self.kind_ar = {k.id: k.ar for k in self.ref.kinds}
+        self.kinds = {k.id: k for k in self.ref.kinds}
         self.topic_ar = {t.id: t.ar for t in self.ref.topics}
         self.country = {c.iso: c for c in self.ref.countries}
         self.region = {r.id: r for r in self.ref.regions}
@@ -142,7 +142,7 @@ class RecordsEngine:
         return Citation(
             source_id=r.id,
             kind="record",
-            title=f"{self.kind_ar.get(r.kind, r.kind)}: {self.place(r)} — {self.dates.span(r.start, r.end)}",
+            title=f"{self.kind_label(r)}: {self.place(r)} — {self.dates.span(r.start, r.end)}",
             url=r.sources[0].url,
             quote=record_text(r, self.ref, self.home[r.id]),
             date=r.start.isoformat(),
@@ -158,7 +158,12 @@ class RecordsEngine:
         return f"{r.city.ar}، {r.country.ar}"
 
     def line(self, r: EventRecord) -> str:
-        return f"{self.dates.span(r.start, r.end)}: {self.kind_ar.get(r.kind, r.kind)} — {self.place(r)}"
+        return f"{self.dates.span(r.start, r.end)}: {self.kind_label(r)} — {self.place(r)}"
+
+    def kind_label(self, r: EventRecord) -> str:
+        """«استقبال بالمغرب» for a Moroccan subject, «استقبال بتونس» for a Tunisian one."""
+        kind = self.kinds.get(r.kind)
+        return kind.label(self.country.get(self.home[r.id])) if kind is not None else r.kind
 
     def people(self, r: EventRecord) -> str:
         names = [

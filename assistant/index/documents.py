@@ -99,9 +99,9 @@ def yyyymmdd(date) -> int:  # type: ignore[no-untyped-def]
 def record_text(record: EventRecord, reference: Reference, home_country: str | None = None) -> str:
     """An Arabic paragraph describing the record: what dense and keyword search see, and the quote a
     record citation shows (so every name an answer takes from the record is in its citation)."""
-    kinds = {k.id: k.ar for k in reference.kinds}
     countries = {c.iso: c for c in reference.countries}
     home = countries.get(home_country or "")
+    kinds = {k.id: k.label(home) for k in reference.kinds}
     topics = {t.id: t.ar for t in reference.topics}
     people = "، ".join(
         " ".join(p for p in (c.name_ar, f"({c.name_latin})", c.title_ar, c.agency_ar) if p) for c in record.counterparts

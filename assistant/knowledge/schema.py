@@ -6,6 +6,7 @@ Records keep their sources and confidence; display text is stored as written and
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
@@ -201,11 +202,46 @@ class Topic(Strict):
     synonyms: list[str] = Field(default_factory=list)
 
 
+HOME = re.compile(r"(ل|ب|في |in |to )?\{home(_en)?\}")
+
+
+def at_home(template: str, home: Country | None) -> str:
+    """A kind's label or cue with its collection's home country put in: «استقبال ب{home}» → «استقبال بتونس»,
+    «جا ل{home}» → «جا للمغرب» (ل before ال is written لل); with no home, the place is left out."""
+
+    def fill(m: re.Match[str]) -> str:
+        prefix, english = m.group(1) or "", bool(m.group(2))
+        if home is None:
+            return ""
+        name = home.en if english else home.ar
+        if prefix == "ل" and name.startswith("ال"):
+            return "ل" + name[1:]
+        return prefix + name
+
+    return " ".join(HOME.sub(fill, template).split())
+
+
 class Kind(Strict):
+    """An occasion kind. Its label and cues may name the collection's home country as ``{home}`` (Arabic) or
+    ``{home_en}``: a reception is one in the subject's own country, whichever that is."""
+
     id: EventKind
     ar: str
     en: str
     synonyms: list[str] = Field(default_factory=list)
+
+    def label(self, home: Country | None) -> str:
+        return at_home(self.ar, home)
+
+    def cues(self, homes: list[Country]) -> list[str]:
+        """Its synonyms, those that name the home country once per home country of the base's collections."""
+        out: list[str] = []
+        for cue in (self.ar, self.en, *self.synonyms):
+            if HOME.search(cue):
+                out += [at_home(cue, h) for h in homes]
+            else:
+                out.append(cue)
+        return list(dict.fromkeys(out))
 
 
 class Reference(Strict):

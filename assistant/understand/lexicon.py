@@ -116,9 +116,13 @@ class Lexicon:
         for t in ref.topics:
             e = Entity("topic", t.id, t.ar)
             pairs += [(n, e) for n in (t.ar, t.en, *t.synonyms)]
+        countries = {c.iso: c for c in ref.countries}
+        homes = [
+            countries[i] for i in dict.fromkeys(f.collection.home_country for f in kb.record_files) if i in countries
+        ]
         for k in ref.kinds:
-            e = Entity("kind", k.id, k.ar)
-            pairs += [(n, e) for n in (k.ar, k.en, *k.synonyms)]
+            e = Entity("kind", k.id, k.label(homes[0] if len(homes) == 1 else None))
+            pairs += [(n, e) for n in k.cues(homes)]
         for f in kb.record_files:
             s = f.collection.subject
             se = Entity("subject", f.collection.id, s.name_ar)
