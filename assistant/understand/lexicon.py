@@ -161,6 +161,13 @@ class Lexicon:
         return self._cues(counted)
 
     @cached_property
+    def counted_event_cues(self) -> PhraseMatcher[str]:
+        """The collections' event words in the accusative a count puts its noun in («كم حفلاً أحيت؟»): matched
+        only where a count names what it counts, since elsewhere that form of an event verb is another word
+        («حلا» is a solution, «عقدا» a contract)."""
+        return self._cues({"meeting": accusatives(self.event_words)})
+
+    @cached_property
     def order_cues(self) -> PhraseMatcher[str]:
         return self._cues(self.words.order)
 
@@ -168,7 +175,7 @@ class Lexicon:
     def flags(self) -> PhraseMatcher[str]:
         return self._cues(
             {
-                "meeting": [*self.event_words, *accusatives(self.event_words)],  # «كم حفلاً أحيت؟»
+                "meeting": self.event_words,
                 "article": self.words.article_words,
                 "publication": self.words.publication_words,
                 "records": self.words.records_words,

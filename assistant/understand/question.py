@@ -177,7 +177,15 @@ def parse(question: str, lex: Lexicon) -> Frame:
         uncountable=_counted_noun(
             text,
             lex,
-            [(m.start, m.end) for m in (*target_matches, *events, *(m for m in found if m.payload.type == "kind"))],
+            [
+                (m.start, m.end)
+                for m in (
+                    *target_matches,
+                    *events,
+                    *lex.counted_event_cues.find(text),
+                    *(m for m in found if m.payload.type == "kind"),
+                )
+            ],
             [(m.start, m.end) for m in found if m.payload.type != "kind"],
         )
         if intent == "count"

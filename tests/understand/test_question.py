@@ -184,3 +184,8 @@ def test_a_collections_own_event_nouns_count_in_the_accusative(tmp_path) -> None
     frame = parse("كم حفلاً أحيا حموشي؟", concerts)
     assert "meeting" in frame.flags
     assert frame.uncountable is None
+
+
+def test_an_event_verbs_accusative_form_is_no_event_outside_a_count(lex: Lexicon) -> None:
+    """«حل» is an event word («حل بالرياض»); «حلا» is a solution, and only a count reads it as a counted noun."""
+    assert "meeting" not in parse("هل وجد المغرب حلا لمشكلة الهجرة؟", lex).flags
