@@ -88,6 +88,16 @@ class RecordsEngine:
             tests.append(in_country)
         elif cities:
             tests.append(in_city)
+        cues = frame.of("kind")
+        homes = {e.home for e in cues if e.home}
+        if homes and any(self.home[r.id] not in homes for r in self.records):
+            # «في تونس» is a reception for a collection at home in Tunisia and, for any other, the place it names
+            away = {e.home for e in cues if e.home and e.value == "reception"}
+            tests.append(
+                lambda r: (
+                    self.home[r.id] in homes or not away or r.country.iso in away or self._place_country(r) in away
+                )
+            )
         months = {int(e.value) for e in frame.of("month")}
         if months:
             tests.append(lambda r: any(m in months for m in range(r.start.month, r.end.month + 1)))
@@ -113,10 +123,7 @@ class RecordsEngine:
         on_topic = [r for r in base if topics & set(r.topics)]
         if on_topic or not tests:  # a topic word inside a title («المفوض العام للاستعلامات») must not empty it
             base = on_topic if topics else base
-        kinds = {e.value for e in frame.of("kind")}
-        if "visit_abroad" in kinds and "strict_kind" not in frame.flags:
-            kinds |= ABROAD  # «زار», «خارج المغرب»: every trip abroad; «زيارات العمل» only the working visits
-        chosen = [r for r in base if r.kind in kinds] if kinds else base
+        chosen = [r for r in base if not (kinds := self._kinds(frame, r)) or r.kind in kinds]
         chosen.sort(key=lambda r: r.start)
         if frame.order == "first":
             chosen = chosen[:1]
@@ -124,12 +131,26 @@ class RecordsEngine:
             chosen = chosen[-1:]
         return Selection(chosen, base, self._describe(frame))
 
+    def _kinds(self, frame: Frame, r: EventRecord) -> set[str]:
+        """The kinds a question asks for, as they apply to this record: a kind said by naming a home country
+        only where the record's collection is at home there."""
+        kinds = {e.value for e in frame.of("kind") if not e.home or e.home == self.home[r.id]}
+        if "visit_abroad" in kinds and "strict_kind" not in frame.flags:
+            kinds |= ABROAD  # «زار», «خارج المغرب»: every trip abroad; «زيارات العمل» only the working visits
+        return kinds
+
     def _place_country(self, r: EventRecord) -> str:
         return self.home[r.id] if r.kind == "reception" else r.country.iso
 
     def _describe(self, frame: Frame) -> str:
+        at_home = {f.collection.home_country for f in self.files}
         parts = [
-            e.label for e in frame.entities if e.type in {"country", "region", "city", "person", "agency", "topic"}
+            e.label
+            if e.type != "kind"
+            else self.country[e.home].ar  # «في تونس» where no collection here is at home: the place it names
+            for e in frame.entities
+            if e.type in {"country", "region", "city", "person", "agency", "topic"}
+            or (e.type == "kind" and e.value == "reception" and e.home in self.country and e.home not in at_home)
         ]
         months = [self.dates.month(int(e.value)) for e in frame.of("month")]
         years = [str(y) for y in frame.years]

@@ -233,15 +233,18 @@ class Kind(Strict):
     def label(self, home: Country | None) -> str:
         return at_home(self.ar, home)
 
-    def cues(self, homes: list[Country]) -> list[str]:
-        """Its synonyms, those that name the home country once per home country of the base's collections."""
-        out: list[str] = []
+    def cues(self, homes: list[Country]) -> list[tuple[str, Country | None]]:
+        """Its synonyms with the home country each names: those that name one are said once per home country
+        of the base's collections, and signal this kind only for a collection at home there
+        (``RecordsEngine.select``)."""
+        out: dict[str, Country | None] = {}
         for cue in (self.ar, self.en, *self.synonyms):
             if HOME.search(cue):
-                out += [at_home(cue, h) for h in homes]
+                for h in homes:
+                    out.setdefault(at_home(cue, h), h)
             else:
-                out.append(cue)
-        return list(dict.fromkeys(out))
+                out.setdefault(cue, None)
+        return list(out.items())
 
 
 class Reference(Strict):

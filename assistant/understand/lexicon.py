@@ -22,6 +22,9 @@ class Entity:
     type: str  # country region city month topic kind person agency subject
     value: str  # ISO code, region id, city latin name, month number, topic id, kind id, record-person key
     label: str  # display form (Arabic)
+    # a kind said by naming a home country («في تونس»): its ISO code; it is that kind only for the collections
+    # at home there, and for the others the place it names (``RecordsEngine.select``)
+    home: str = ""
 
 
 class QuestionWords(BaseModel):
@@ -122,7 +125,7 @@ class Lexicon:
         ]
         for k in ref.kinds:
             e = Entity("kind", k.id, k.label(homes[0] if len(homes) == 1 else None))
-            pairs += [(n, e) for n in k.cues(homes)]
+            pairs += [(n, Entity("kind", k.id, k.label(h), h.iso) if h else e) for n, h in k.cues(homes)]
         for f in kb.record_files:
             s = f.collection.subject
             se = Entity("subject", f.collection.id, s.name_ar)
