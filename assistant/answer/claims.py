@@ -20,6 +20,7 @@ from assistant.models import Citation
 from assistant.text import normalize
 from assistant.understand.question import Frame
 
+NOT_A_TITLE = frozenset({"when", "count", "where", "why"})  # intents a subject's title does not answer
 RecordsFor = Callable[[Sequence[str]], RecordsEngine]
 
 
@@ -66,7 +67,9 @@ class ClaimsEngine:
         who_is = (
             frame.intent == "who" and frame.target is None and not frame.filters and not self.residual_terms(frame.text)
         )
-        if subject_named and (frame.target == "role" or who_is):  # «ما منصب حموشي؟», «من هو حموشي؟»
+        # «ما منصب حموشي؟», «من هو حموشي؟»; a title says who someone is, not since when, how many or why
+        # («منذ متى يشغل منصبه؟» is the article's to answer)
+        if subject_named and (frame.target == "role" or who_is) and frame.intent not in NOT_A_TITLE:
             return self._role(collections)
         if frame.target == "author" and articles and len(self.residual_terms(frame.text)) <= 1:
             return self._author(articles[0])

@@ -38,6 +38,7 @@ class QuestionWords(BaseModel):
     article_words: list[str]
     publication_words: list[str] = Field(default_factory=list)
     records_words: list[str] = Field(default_factory=list)
+    default_event_words: list[str] = Field(default_factory=list)  # for a collection that lists none
     strict_kind_words: list[str] = Field(default_factory=list)
     order: dict[str, list[str]]
     followup_starts: list[str]
@@ -194,13 +195,15 @@ class Lexicon:
 
     @cached_property
     def event_words(self) -> list[str]:
-        """Every collection's own event vocabulary: a question using it is about the records. For a subject
-        of feminine gender the past-tense verbs agree («زارت», «التقت», «راحت»), so those forms count too."""
+        """Every collection's own event vocabulary (``default_event_words`` for one that lists none): a question
+        using it is about the records. For a subject of feminine gender the past-tense verbs agree («زارت»,
+        «التقت», «راحت»), so those forms count too."""
         words: list[str] = []
         for c in self.kb.collections:
-            words += c.event_words
+            own = c.event_words or self.words.default_event_words
+            words += own
             if c.subject.gender == "f":
-                words += [feminine_past(w) for w in c.event_words if not w.isascii() and " " not in w]
+                words += [feminine_past(w) for w in own if not w.isascii() and " " not in w]
         return list(dict.fromkeys(words))
 
     @cached_property

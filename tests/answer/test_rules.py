@@ -154,6 +154,14 @@ def test_who_is_the_subject_is_the_role(two_subjects: Ask) -> None:
     assert a.rule == "claims" and "المدير العام" in a.text
 
 
+def test_a_title_does_not_answer_since_when(two_subjects: Ask) -> None:
+    """«منذ متى يشغل منصبه؟» names the role but asks a date: the title («هو المدير العام…») is no answer."""
+    assert two_subjects("ما هو منصب حموشي؟").rule == "claims"
+    for question in ("منذ متى يشغل حموشي منصبه؟", "كم سنة شغل حموشي منصبه؟"):
+        got = two_subjects(question)
+        assert got.rule != "claims" and "هو المدير العام" not in got.text
+
+
 def test_author_not_named_is_said_plainly(two_subjects: Ask) -> None:
     a = two_subjects("من كاتب مقال أنفاس بريس عن حموشي؟")
     assert not a.answerable and "كاتب" in a.text
