@@ -65,8 +65,9 @@ def _within(seconds: float, work: Callable[[], T]) -> T:
 
 def _outdated(manifest: store.Manifest, model_id: str) -> bool:
     """The served index was built with another model, without sentence vectors, or from documents made
-    another way: answering from it would mix two ways of searching, so it is rebuilt first."""
-    return not manifest.same_vectors(model_id) or not manifest.sentences
+    another way: answering from it would mix two ways of searching, so it is rebuilt first. One without a
+    dense floor gets it (the vectors are reused)."""
+    return not manifest.same_vectors(model_id) or not manifest.sentences or manifest.dense_floor is None
 
 
 def _generation_knowledge(client: Any, settings: Settings) -> tuple[KnowledgeBase, str]:
@@ -140,7 +141,7 @@ class Assistant:
             if manifest is not None:
                 log.warning(
                     "الفهرس مبني بنموذج أو بطريقة أخرى؛ تُعاد فهرسته / the index was built another way "
-                    "(model, sentence vectors or document format): re-ingesting"
+                    "(model, sentence vectors, document format or dense floor): re-ingesting"
                 )
             self = cls(settings, load_knowledge(settings.knowledge_dir), embeddings)
             self.ingest(progress=progress)
@@ -192,12 +193,28 @@ class Assistant:
         )
         sentences = self._sentences = ChromaSentences(self._open_sentences, store.where(s))
         self._pipeline = build_pipeline(
-            s, kb, retriever, sentences, self.embeddings.embed_query, found.terms, found.places, found.articles
+            s,
+            kb,
+            retriever,
+            sentences,
+            self.embeddings.embed_query,
+            found.terms,
+            found.places,
+            found.articles,
+            dense_floor=self._dense_floor(),
         )
         if s.generator != "none":
             from assistant.generate import build_phraser
 
             self._phraser = build_phraser(s, self._pipeline.lex.entities)  # type: ignore[arg-type]
+
+    def _dense_floor(self) -> float:
+        """The served generation's dense floor (``assistant.index.floor``); 0 without a usable index."""
+        if self._generation is None or self._unavailable is not None:
+            return 0.0
+        with store.store_errors(store.where(self.settings), lambda: None):
+            manifest = store.read_manifest(store.connect(self.settings), self.settings)
+        return (manifest.dense_floor or 0.0) if manifest is not None else 0.0
 
     def _keywords(self) -> keywords.Keywords:
         """The served generation's keyword index and vocabulary counts, as stored at ingest (rebuilt from the

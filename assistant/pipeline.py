@@ -423,13 +423,15 @@ def build_pipeline(
     terms: TermTable | list[Document],
     places_spoken_of: Iterable[tuple[str, str]] | None = None,
     article_terms: ArticleTerms | None = None,
+    dense_floor: float = 0.0,
 ) -> Pipeline:
     """Wire the engines for one knowledge base (tests wire a keyword-only retriever the same way).
 
     ``terms``: the vocabulary's counts, stored with the index generation; or the documents to count them
     from (``vocabulary_terms``), for a base that has no stored index. ``places_spoken_of``: the lexicon's,
     stored with the generation too (else found in the articles' text). ``article_terms``: each article's
-    stems, stored with the generation too (else analysed when first needed)."""
+    stems, stored with the generation too (else analysed when first needed). ``dense_floor``: the
+    generation's (``assistant.index.floor``), what answerability reads similarity above."""
     lexicon = Lexicon(kb, load_question_words(settings.knowledge_dir), places_spoken_of)
     table = terms if isinstance(terms, TermTable) else vocabulary_terms(kb, terms)
     vocab = Vocabulary(table, extra_terms=lexicon.known_stems)
@@ -450,6 +452,7 @@ def build_pipeline(
         models,
         DirectAnswers.for_base(kb, models.span_prior, models.span_model, lexicon.entities),
         article_terms,
+        dense_floor,
     )
 
     def residual_terms(question: str) -> list[str]:

@@ -171,8 +171,10 @@ class ArticleEngine:
         models: AnswerModels,
         direct: DirectAnswers,
         article_terms: ArticleTerms | None = None,
+        dense_floor: float = 0.0,
     ) -> None:
         self.kb = kb
+        self.dense_floor = dense_floor  # how close unrelated questions come to this base (index.floor)
         self.lexicon = lexicon
         self.coverage = coverage
         self.sentences = sentences
@@ -256,7 +258,10 @@ class ArticleEngine:
             s, e = self.spans[aid][i - 1]
             if self.lexicon.addressed_to_assistant(article.body[s:e]):
                 continue  # text aimed at the assistant is evidence about the document, never an answer
-            cands.append(Candidate(aid, i, s, e, {"rank": 1.0 / (1.0 + r), "chunk_dense": chunk_sim[(aid, i)]}))
+            sim = chunk_sim[(aid, i)]
+            # ``chunk_lift``: above the base's floor, the same across genres; ``chunk_dense`` for the ranker
+            features = {"rank": 1.0 / (1.0 + r), "chunk_dense": sim, "chunk_lift": sim - self.dense_floor}
+            cands.append(Candidate(aid, i, s, e, features))
         vectors = self.sentences.vectors([str(self._sentence_doc(c).id) for c in cands])
         for c in cands:
             article = self.kb.article(c.article_id)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from langchain_core.documents import Document
 
-from assistant.index import keywords, store
+from assistant.index import floor, keywords, store
 from assistant.index.documents import DOCUMENTS_FORMAT, build_documents, build_sentences
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.settings import Settings
@@ -31,6 +31,8 @@ class DocumentEmbedder(Protocol):
     model_id: str
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...  # the probe questions of the dense floor
 
 
 @dataclass
@@ -206,6 +208,10 @@ def _ingest(
     # same passages but other files (claims, reference data): a new generation all the same, vectors reused
     if same_passages and store.read_snapshot(client, settings, manifest.collection) == kb.files:  # type: ignore[union-attr]
         report.collection = manifest.collection  # type: ignore[union-attr]
+        if manifest.dense_floor is None:  # type: ignore[union-attr]  # an index from before the floor
+            live = client.get_collection(report.collection, embedding_function=None)
+            measured = _floor(live, embedder, settings)
+            store.write_manifest(client, settings, replace(manifest, dense_floor=measured))  # type: ignore[type-var]
         store.move_snapshot_beside(client, report.collection, kb.files)  # an index from before files collections
         if not keywords.folder(settings, report.collection).is_dir():  # an index from before keyword folders
             keywords.write(settings, report.collection, keywords.build(kb, plans[0].docs))
@@ -244,6 +250,7 @@ def _ingest(
             updated=time.time(),
             sentences=name + store.SENTENCES_SUFFIX,
             documents_format=DOCUMENTS_FORMAT,
+            dense_floor=_floor(collection, embedder, settings),
         ),
     )
     report.dropped = store.drop_stale_generations(client, settings, keep=name)
@@ -252,6 +259,11 @@ def _ingest(
     report.collection = name
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _floor(collection, embedder: DocumentEmbedder, settings: Settings) -> float:  # type: ignore[no-untyped-def]
+    """The generation's dense floor (``floor.measure``) over the base's probe questions."""
+    return floor.measure(collection, embedder.embed_query, floor.load_probes(settings.knowledge_dir))
 
 
 def _add(collection, docs: list[Document], vectors: dict[str, list[float]]) -> None:  # type: ignore[no-untyped-def]

@@ -73,6 +73,8 @@ class Manifest:
     updated: float
     sentences: str = ""  # empty in an index built before sentence vectors: ingest adds them
     documents_format: int = 1  # how documents were made (``documents.DOCUMENTS_FORMAT``); another: re-ingest
+    # the median best article-chunk similarity of unrelated questions (``floor.measure``); None: not measured
+    dense_floor: float | None = None
 
     def same_vectors(self, model_id: str) -> bool:
         """Whether its vectors are what ``model_id`` would make of today's documents: the same model, from
@@ -176,6 +178,7 @@ def read_manifest(client: chromadb.ClientAPI, settings: Settings) -> Manifest | 
         updated=float(meta.get("updated", 0.0)),
         sentences=str(meta.get("sentences", "")),
         documents_format=int(meta.get("documents_format", 1)),
+        dense_floor=float(meta["dense_floor"]) if meta.get("dense_floor") is not None else None,
     )
 
 
@@ -192,6 +195,7 @@ def write_manifest(client: chromadb.ClientAPI, settings: Settings, manifest: Man
                 "updated": manifest.updated,
                 "sentences": manifest.sentences,
                 "documents_format": manifest.documents_format,
+                "dense_floor": manifest.dense_floor,  # None removes a stored one
             }
         ],
     )
