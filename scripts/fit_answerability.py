@@ -624,13 +624,13 @@ def main(argv: list[str] | None = None) -> int:
             cache.write_text(json.dumps(data[split], ensure_ascii=False), encoding="utf-8")
     same = {s: [q for q in rows if not q.get("cross")] for s, rows in data.items()}
     cross = {s: [q for q in rows if q.get("cross")] for s, rows in data.items()}
+    # the saved models: scored as they are (--report-only), or their cross-lingual part kept (--keep-cross-lingual)
+    saved = AnswerModels.load(args.model) if args.report_only or args.keep_cross_lingual else None
     if args.report_only:
-        models = AnswerModels.load(args.model)
+        models = saved
+        assert models is not None
         ranker, answerable, threshold, ratio = models.ranker, models.answerable, models.threshold, models.quote_ratio
         limit = models.max_unknown_share
-        x = models.pick(True)
-        ranker_x, answerable_x, threshold_x, ratio_x = x.ranker, x.answerable, x.threshold, x.quote_ratio
-        name_ratio = models.name_min_ratio
     else:
         # cost-weighted Youden's J: refused left-out questions minus refused in-base ones, with the rule
         # fitted beside the threshold (out_of_scope's max_unknown_share)
@@ -644,12 +644,13 @@ def main(argv: list[str] | None = None) -> int:
             args,
         )
     kept_x: dict[str, Any] | None = None
-    if args.keep_cross_lingual and not args.report_only:  # the saved cross-lingual models, as they are
-        kept_x = json.loads(args.model.read_text(encoding="utf-8"))["cross_lingual"]
-        x = AnswerModels.load(args.model)
-        ranker_x, answerable_x = x.pick(True).ranker, x.pick(True).answerable
-        threshold_x, ratio_x, name_ratio = x.pick(True).threshold, x.pick(True).quote_ratio, x.name_min_ratio
-    elif not args.report_only:
+    if saved is not None:
+        x = saved.pick(True)
+        ranker_x, answerable_x, threshold_x, ratio_x = x.ranker, x.answerable, x.threshold, x.quote_ratio
+        name_ratio = saved.name_min_ratio
+        if not args.report_only:  # written back as it was read
+            kept_x = json.loads(args.model.read_text(encoding="utf-8"))["cross_lingual"]
+    else:
         # the cross-lingual models: English questions about ARCD dev's Arabic articles (plus our own
         # cross-lingual items), fitted the same way; the threshold is fitted together with the unknown_name
         # rule's name_min_ratio (how closely the base must spell a Latin-script name)

@@ -71,7 +71,7 @@ class RecordsEngine:
         cities = {e.value.casefold() for e in frame.of("city")}
 
         def in_country(r: EventRecord) -> bool:
-            return r.country.iso in place_isos or self._place_country(r) in place_isos
+            return self._in_countries(r, place_isos)
 
         def in_city(r: EventRecord) -> bool:
             return r.city.latin.casefold() in cities
@@ -93,11 +93,7 @@ class RecordsEngine:
         if homes and any(self.home[r.id] not in homes for r in self.records):
             # «في تونس» is a reception for a collection at home in Tunisia and, for any other, the place it names
             away = {e.home for e in cues if e.home and e.value == "reception"}
-            tests.append(
-                lambda r: (
-                    self.home[r.id] in homes or not away or r.country.iso in away or self._place_country(r) in away
-                )
-            )
+            tests.append(lambda r: self.home[r.id] in homes or not away or self._in_countries(r, away))
         months = {int(e.value) for e in frame.of("month")}
         if months:
             tests.append(lambda r: any(m in months for m in range(r.start.month, r.end.month + 1)))
@@ -139,19 +135,21 @@ class RecordsEngine:
             kinds |= ABROAD  # «زار», «خارج المغرب»: every trip abroad; «زيارات العمل» only the working visits
         return kinds
 
+    def _in_countries(self, r: EventRecord, isos: set[str]) -> bool:
+        """Counted under one of these countries, or took place in one (a reception, at its home)."""
+        return r.country.iso in isos or self._place_country(r) in isos
+
     def _place_country(self, r: EventRecord) -> str:
         return self.home[r.id] if r.kind == "reception" else r.country.iso
 
     def _describe(self, frame: Frame) -> str:
         at_home = {f.collection.home_country for f in self.files}
-        parts = [
-            e.label
-            if e.type != "kind"
-            else self.country[e.home].ar  # «في تونس» where no collection here is at home: the place it names
-            for e in frame.entities
-            if e.type in {"country", "region", "city", "person", "agency", "topic"}
-            or (e.type == "kind" and e.value == "reception" and e.home in self.country and e.home not in at_home)
-        ]
+        parts = []
+        for e in frame.entities:
+            if e.type in {"country", "region", "city", "person", "agency", "topic"}:
+                parts.append(e.label)
+            elif e.type == "kind" and e.value == "reception" and e.home in self.country and e.home not in at_home:
+                parts.append(self.country[e.home].ar)  # «في تونس» where no collection here is at home: the place
         months = [self.dates.month(int(e.value)) for e in frame.of("month")]
         years = [str(y) for y in frame.years]
         when = " ".join(filter(None, [arabic.join_ar(months), arabic.join_ar(years)]))

@@ -16,8 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from assistant.knowledge.loader import safe_load
 from assistant.text.tokenize import KNOWLEDGE_DIR
 
 PROBES_FILE = Path("reference") / "probes.yaml"
@@ -28,7 +27,7 @@ def load_probes(knowledge_dir: Path) -> list[str]:
     for root in (Path(knowledge_dir), KNOWLEDGE_DIR):
         path = root / PROBES_FILE
         if path.is_file():
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = safe_load(path.read_text(encoding="utf-8")) or {}
             probes = [str(q).strip() for q in data.get("probes") or [] if str(q).strip()]
             if probes:
                 return probes
