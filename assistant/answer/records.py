@@ -259,6 +259,10 @@ class RecordsEngine:
                 return f"{self.line(r)}: {labels}" + (f" {r.summary_ar}" if detail else "")
 
             return Draft(self._bullets(recs, topics), True, cites)
+        if intent == "list" and target in {"country", "city"} and self._echoes(frame, recs):
+            # «ما الدول التي شاركت في اجتماع ليون؟»: the places are the ones it named; what it asks is in the
+            # occasion's own account
+            return Draft(self._bullets(recs, lambda r: f"{self.line(r)}: {r.summary_ar}"), True, cites)
         if intent == "list" and target == "country":
             by_country: dict[str, list[EventRecord]] = {}
             for r in recs:
@@ -278,6 +282,21 @@ class RecordsEngine:
         if len(recs) > 3:
             return Draft(f"{arabic.meetings(len(recs))}{scope}:\n" + self._bullets(recs, self.line), True, cites)
         return Draft(self._bullets(recs, lambda r: f"{self.line(r)}: {r.summary_ar}"), True, cites)
+
+    def _echoes(self, frame: Frame, recs: list[EventRecord]) -> bool:
+        """The question itself named every place the list would give: listing them would only say it back.
+        A city names its country, unless the occasion is a delegation's visit from another («في الرباط»
+        does not say which countries' officials came); a country names none of its cities."""
+        cities = {e.value.casefold() for e in frame.of("city")}
+        if frame.target == "city":
+            return bool(cities) and all(r.city.latin.casefold() in cities for r in recs)
+        isos = {e.value for e in frame.of("country")}
+
+        def named(r: EventRecord) -> bool:
+            at_named_city = r.city.latin.casefold() in cities and self._place_country(r) == r.country.iso
+            return r.country.iso in isos or at_named_city
+
+        return bool(isos or cities) and all(named(r) for r in recs)
 
     def _busiest(self, recs: list[EventRecord], target: str, scope: str) -> Draft:
         """«ما الدولة الأكثر لقاءات؟»: the countries (or cities) with the most occasions, ties included."""

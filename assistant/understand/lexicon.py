@@ -91,6 +91,31 @@ def _surnames(name_ar: str, name_latin: str) -> list[str]:
     return [p[-1] for p in (latin, arabic) if len(p) > 1 and len(p[-1]) >= 4]
 
 
+_ASIDE_RE = re.compile(r"\([^)]*\)")
+
+
+def unique_roles(kb: KnowledgeBase) -> dict[str, tuple[str, str]]:
+    """Each counterpart role («رئيس الإنتربول», «President of INTERPOL») that the records give to exactly one
+    person, as that person's (latin, Arabic) name: a user names a counterpart by office as often as by name.
+    A role is a title (an Arabic one's each comma-separated part) without its asides, of two words or more; a
+    role several people hold («المدير العام») names none of them."""
+    holders: dict[str, set[tuple[str, str]]] = {}
+    written: dict[str, str] = {}
+    for f in kb.record_files:
+        for r in f.records:
+            for c in r.counterparts:
+                # an Arabic title lists a rank and an office with «،» («اللواء، القائد العام لشرطة أبوظبي»); an
+                # English comma may sit inside one office («Agency for Integration, Migration and Asylum»)
+                for title, parts in ((c.title_ar, "،"), (c.title_en, "")):
+                    aside_free = _ASIDE_RE.sub(" ", title or "")
+                    for part in aside_free.split(parts) if parts else [aside_free]:
+                        key = " ".join(tokenize(part))
+                        if len(key.split()) >= 2:
+                            holders.setdefault(key, set()).add((c.name_latin, c.name_ar))
+                            written.setdefault(key, part.strip())
+    return {written[k]: next(iter(people)) for k, people in holders.items() if len(people) == 1}
+
+
 class Lexicon:
     """Entity and cue-word matchers, compiled once per knowledge base."""
 
@@ -142,6 +167,8 @@ class Lexicon:
                     for agency in (c.agency_ar, c.agency_en):
                         if agency:
                             pairs.append((agency, Entity("agency", c.agency_en or agency, c.agency_ar or agency)))
+        for role, (latin, arabic_name) in unique_roles(kb).items():
+            pairs.append((role, Entity("person", latin, arabic_name)))
         for a in kb.articles:  # the publisher names the article it published
             ae = Entity("article", a.meta.id, a.meta.publisher)
             pairs += [(n, ae) for n in (a.meta.publisher, *a.meta.publisher_aliases)]

@@ -182,3 +182,34 @@ def test_follow_up_swapping_the_subject_keeps_the_question(two_subjects: Ask) ->
 def test_records_answers_name_the_subject_when_none_was_asked(two_subjects: Ask) -> None:
     a = two_subjects("من زار القاهرة سنة 2024؟")
     assert "سلمى الإدريسي" in a.text and "حموشي" not in a.text
+
+
+@pytest.mark.parametrize(
+    "question", ["هل التقى حموشي رئيس الإنتربول؟", "Did Hammouchi meet the President of INTERPOL?"]
+)
+def test_a_counterpart_named_by_office(shipped: Ask, question: str) -> None:
+    """Before, «الإنتربول» inside the office was read as a topic and three Interpol-related occasions were
+    listed without the person; the English question was refused for its unknown «President»."""
+    a = shipped(question)
+    assert a.rule == "records" and a.answerable
+    assert "الريسي" in a.text
+    assert {c.source_id for c in a.citations} <= {"mtg-2024-13-abu-dhabi", "mtg-2024-15-glasgow-interpol"}
+
+
+def test_a_list_of_the_places_the_question_named_describes_the_occasion(shipped: Ask) -> None:
+    """«Which countries took part in the Lyon meeting?»: the answer is in the occasion's account, not its
+    country (France), which the question had already said by naming Lyon."""
+    a = shipped("ما الدول التي شاركت في اجتماع الإنتربول بليون؟")
+    assert a.rule == "records"
+    assert "جيبوتي" in a.text and "الصومال" in a.text
+
+
+def test_a_list_of_cities_in_a_named_country_is_still_a_list(shipped: Ask) -> None:
+    a = shipped("ما هي المدن التي زارها حموشي في المملكة المتحدة؟")
+    assert a.text.startswith("لندن وغلاسكو")
+
+
+def test_delegations_received_in_a_named_city_are_listed_by_country(shipped: Ask) -> None:
+    """«في الرباط» names the place, not the visiting delegations' countries: still a list."""
+    a = shipped("ما هي الدول الأوروبية التي استقبل حموشي مسؤوليها في الرباط؟")
+    assert a.text.startswith("إسبانيا وإيطاليا")
