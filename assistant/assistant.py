@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from assistant.answer import guard
@@ -70,10 +71,21 @@ def _outdated(manifest: store.Manifest, model_id: str) -> bool:
     return not manifest.same_vectors(model_id) or not manifest.sentences or manifest.dense_floor is None
 
 
-def _generation_knowledge(client: Any, settings: Settings) -> tuple[KnowledgeBase, str]:
-    """The live generation's name and the knowledge it was built from (its snapshot; the knowledge folder
-    for an index built before snapshots existed)."""
+@dataclass(frozen=True)
+class _Served:
+    """What one index generation serves, read together so that a swap in between cannot pair one
+    generation's knowledge with another's dense floor."""
+
+    kb: KnowledgeBase
+    generation: str
+    dense_floor: float
+
+
+def _generation_knowledge(client: Any, settings: Settings) -> _Served:
+    """The live generation: its name, dense floor and the knowledge it was built from (its snapshot; the
+    knowledge folder for an index built before snapshots existed)."""
     manifest, _ = store.open_live(client, settings)
+    floor = manifest.dense_floor or 0.0
     files = store.read_snapshot(client, settings, manifest.collection)
     if files is None:
         log.warning(
@@ -81,8 +93,8 @@ def _generation_knowledge(client: Any, settings: Settings) -> tuple[KnowledgeBas
             "until the next `assistant ingest`",
             manifest.collection,
         )
-        return load_knowledge(settings.knowledge_dir), manifest.collection
-    return load_knowledge_from_files(files, settings.knowledge_dir), manifest.collection
+        return _Served(load_knowledge(settings.knowledge_dir), manifest.collection, floor)
+    return _Served(load_knowledge_from_files(files, settings.knowledge_dir), manifest.collection, floor)
 
 
 class Assistant:
@@ -99,6 +111,7 @@ class Assistant:
         self._phraser: Phraser | None = None  # the optional generative model (settings.generator)
         self._sentences: ChromaSentences | None = None  # the served generation's sentence vectors
         self._generation: str | None = None  # the index generation kb and vectors both come from
+        self._floor = 0.0  # that generation's dense floor (``assistant.index.floor``)
         self._unavailable: AssistantError | None = None  # why dense search cannot be served (damaged index)
         self._reload_lock = threading.Lock()
 
@@ -146,9 +159,9 @@ class Assistant:
             self = cls(settings, load_knowledge(settings.knowledge_dir), embeddings)
             self.ingest(progress=progress)
         else:
-            kb, generation = _generation_knowledge(client, settings)
-            self = cls(settings, kb, embeddings)
-            self._generation = generation
+            served = _generation_knowledge(client, settings)
+            self = cls(settings, served.kb, embeddings)
+            self._generation, self._floor = served.generation, served.dense_floor
         self._build()
         if warm:
             self.warm()
@@ -174,7 +187,8 @@ class Assistant:
         """Another process's ingest replaced generation ``stale``: serve the new one (once per swap)."""
         with self._reload_lock:
             if self._generation == stale:
-                self.kb, self._generation = _generation_knowledge(store.connect(self.settings), self.settings)
+                served = _generation_knowledge(store.connect(self.settings), self.settings)
+                self.kb, self._generation, self._floor = served.kb, served.generation, served.dense_floor
                 self._store = None
                 self._build()
 
@@ -201,20 +215,13 @@ class Assistant:
             found.terms,
             found.places,
             found.articles,
-            dense_floor=self._dense_floor(),
+            # 0 without a usable index: the floor belongs to vectors that are not being served
+            dense_floor=self._floor if self._generation is not None and self._unavailable is None else 0.0,
         )
         if s.generator != "none":
             from assistant.generate import build_phraser
 
             self._phraser = build_phraser(s, self._pipeline.lex.entities)  # type: ignore[arg-type]
-
-    def _dense_floor(self) -> float:
-        """The served generation's dense floor (``assistant.index.floor``); 0 without a usable index."""
-        if self._generation is None or self._unavailable is not None:
-            return 0.0
-        with store.store_errors(store.where(self.settings), lambda: None):
-            manifest = store.read_manifest(store.connect(self.settings), self.settings)
-        return (manifest.dense_floor or 0.0) if manifest is not None else 0.0
 
     def _keywords(self) -> keywords.Keywords:
         """The served generation's keyword index and vocabulary counts, as stored at ingest (rebuilt from the
@@ -295,6 +302,7 @@ class Assistant:
         kb = load_knowledge(self.settings.knowledge_dir)  # validate first: a bad file changes nothing
         report = ingest(kb, self.settings, self.embeddings, progress, rebuild=rebuild)
         self.kb, self._generation, self._store, self._unavailable = kb, report.collection, None, None
+        self._floor = report.dense_floor
         if self._pipeline is not None:
             self._build()
         return report

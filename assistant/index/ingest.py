@@ -48,6 +48,7 @@ class IngestReport:
     dropped: list[str] = field(default_factory=list)
     reclaimed: list[str] = field(default_factory=list)  # orphaned segment and keyword folders removed from disk
     keyword_seconds: float = 0.0  # building and storing the generation's keyword index
+    dense_floor: float = 0.0  # the generation's (``assistant.index.floor``), for whoever serves it next
     rebuilt: bool = False
 
     @property
@@ -208,10 +209,11 @@ def _ingest(
     # same passages but other files (claims, reference data): a new generation all the same, vectors reused
     if same_passages and store.read_snapshot(client, settings, manifest.collection) == kb.files:  # type: ignore[union-attr]
         report.collection = manifest.collection  # type: ignore[union-attr]
+        report.dense_floor = manifest.dense_floor or 0.0  # type: ignore[union-attr]
         if manifest.dense_floor is None:  # type: ignore[union-attr]  # an index from before the floor
             live = client.get_collection(report.collection, embedding_function=None)
-            measured = _floor(live, embedder, settings)
-            store.write_manifest(client, settings, replace(manifest, dense_floor=measured))  # type: ignore[type-var]
+            report.dense_floor = _floor(live, embedder, settings)
+            store.write_manifest(client, settings, replace(manifest, dense_floor=report.dense_floor))  # type: ignore[type-var]
         store.move_snapshot_beside(client, report.collection, kb.files)  # an index from before files collections
         if not keywords.folder(settings, report.collection).is_dir():  # an index from before keyword folders
             keywords.write(settings, report.collection, keywords.build(kb, plans[0].docs))
@@ -240,6 +242,7 @@ def _ingest(
     t = time.perf_counter()
     keywords.write(settings, name, keywords.build(kb, plans[0].docs))
     report.keyword_seconds = time.perf_counter() - t
+    report.dense_floor = _floor(collection, embedder, settings)
     store.write_manifest(
         client,
         settings,
@@ -250,7 +253,7 @@ def _ingest(
             updated=time.time(),
             sentences=name + store.SENTENCES_SUFFIX,
             documents_format=DOCUMENTS_FORMAT,
-            dense_floor=_floor(collection, embedder, settings),
+            dense_floor=report.dense_floor,
         ),
     )
     report.dropped = store.drop_stale_generations(client, settings, keep=name)

@@ -52,3 +52,21 @@ def test_an_index_from_before_the_floor_gets_one_at_load_with_its_vectors(privat
     again = store.read_manifest(store.connect(private), private)
     assert again is not None and again.collection == manifest.collection  # the same generation, not re-embedded
     assert again.dense_floor == pytest.approx(manifest.dense_floor)
+
+
+def test_the_floor_travels_with_the_generation_it_was_measured_on(private: Settings) -> None:
+    """Loading a live index, re-ingesting an unchanged one and ingesting a changed one each serve the floor
+    of the generation they serve (read with its knowledge, not looked up again afterwards)."""
+    bot = Assistant.load(private, warm=False)
+    first = store.read_manifest(store.connect(private), private)
+    assert first is not None and bot._pipeline is not None
+    assert bot._pipeline.article.dense_floor == first.dense_floor
+    report = bot.ingest()
+    assert report.collection == first.collection and report.dense_floor == first.dense_floor
+    assert bot._pipeline.article.dense_floor == first.dense_floor
+    article = next((private.knowledge_dir / "articles").glob("*.md"))
+    article.write_text(article.read_text(encoding="utf-8") + "\n\nفقرة جديدة عن التعاون الأمني.\n", encoding="utf-8")
+    report = bot.ingest()
+    second = store.read_manifest(store.connect(private), private)
+    assert second is not None and second.collection == report.collection != first.collection
+    assert bot._pipeline.article.dense_floor == second.dense_floor == report.dense_floor
