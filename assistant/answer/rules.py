@@ -139,7 +139,10 @@ class Records:
             return None
         if f.uncountable:  # «كم عدد الإرهابيين…؟»: the records count events; an article may state that number
             return p.article_draft(turn) or p.refuse(guard.REFUSAL + f" (لا تحصي المصادر: {f.uncountable})", turn)
-        strong = p.about_meetings(f) and not self.asks_more(turn, p)
+        # a reason for a topic is said in prose if anywhere: the records say which occasions discussed it, not
+        # why, so «لماذا نوقش الأمن السيبراني؟» asks the articles first (an occasion's «لماذا» keeps its record)
+        why_topic = f.intent == "why" and all(e.type == "topic" for e in f.filters) and not (f.days or f.years)
+        strong = p.about_meetings(f) and not self.asks_more(turn, p) and not why_topic
         if not strong:  # «ما هو دور المغرب…؟» names a place but asks the article
             draft = p.article_draft(turn)
             if draft is not None or "article" in f.flags:

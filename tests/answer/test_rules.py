@@ -213,3 +213,13 @@ def test_delegations_received_in_a_named_city_are_listed_by_country(shipped: Ask
     """«في الرباط» names the place, not the visiting delegations' countries: still a list."""
     a = shipped("ما هي الدول الأوروبية التي استقبل حموشي مسؤوليها في الرباط؟")
     assert a.text.startswith("إسبانيا وإيطاليا")
+
+
+def test_why_a_topic_was_discussed_asks_the_articles_first(shipped: Ask) -> None:
+    """The records say which occasions discussed a topic, not why: their topic list is no reason."""
+    assert shipped("لماذا نوقش الأمن السيبراني في هذه اللقاءات؟").rule != "records"
+
+
+def test_why_an_occasion_keeps_its_record(shipped: Ask) -> None:
+    a = shipped("لماذا زار حموشي الرياض؟")
+    assert a.rule == "records" and "الرياض" in a.text
