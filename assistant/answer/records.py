@@ -119,13 +119,22 @@ class RecordsEngine:
         on_topic = [r for r in base if topics & set(r.topics)]
         if on_topic or not tests:  # a topic word inside a title («المفوض العام للاستعلامات») must not empty it
             base = on_topic if topics else base
-        chosen = [r for r in base if not (kinds := self._kinds(frame, r)) or r.kind in kinds]
+        chosen = [r for r in base if self._kind_fits(frame, r)]
         chosen.sort(key=lambda r: r.start)
         if frame.order == "first":
             chosen = chosen[:1]
         elif frame.order == "last":
             chosen = chosen[-1:]
         return Selection(chosen, base, self._describe(frame))
+
+    def _kind_fits(self, frame: Frame, r: EventRecord) -> bool:
+        """Of a kind asked for; or, where the question also names another home country, at that place: «في
+        المغرب وفي تونس» asks a Tunisian official's receptions at home and her occasions in Morocco alike."""
+        kinds = self._kinds(frame, r)
+        if not kinds or r.kind in kinds:
+            return True
+        away = {e.home for e in frame.of("kind") if e.home and e.home != self.home[r.id]}
+        return bool(away) and self._in_countries(r, away)
 
     def _kinds(self, frame: Frame, r: EventRecord) -> set[str]:
         """The kinds a question asks for, as they apply to this record: a kind said by naming a home country

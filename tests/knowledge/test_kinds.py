@@ -103,6 +103,17 @@ def test_a_home_named_in_a_mixed_base_is_a_reception_only_for_the_subject_at_hom
     assert _selected(mixed, idrissi, "من التقت الإدريسي في المغرب؟") == [("visit_abroad", "MA")]
 
 
+def test_both_homes_named_at_once_are_each_read_for_each_subject(mixed: Path) -> None:
+    """«في المغرب وفي تونس»: a reception at her home and her visit to the other home, for each subject alike
+    (before, the Tunisian official's visit to Morocco was dropped: her home's cue made it receptions only)."""
+    both = "من التقت الإدريسي في المغرب وفي تونس؟"
+    assert sorted(_selected(mixed, "idrissi-meetings-2024", both)) == sorted(
+        [("reception", c) for c in ("SN", "MR", "IT")] + [("visit_abroad", "MA")]
+    )
+    hammouchi = _selected(mixed, "hammouchi-meetings-2024", "من التقى حموشي في المغرب وفي تونس؟")
+    assert hammouchi and {k for k, _ in hammouchi} == {"reception"}  # he never met anyone in Tunisia
+
+
 def test_a_home_that_is_only_a_place_here_is_named_as_the_place(mixed: Path) -> None:
     kb = load_knowledge(mixed)
     frame = parse("من التقى حموشي في تونس؟", Lexicon(kb, load_question_words(mixed)))
