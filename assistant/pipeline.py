@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from langchain_core.documents import Document
@@ -455,8 +455,12 @@ def build_pipeline(
         dense_floor,
     )
 
+    @lru_cache(maxsize=1024)  # the claims and records rules ask it of the same question several times a turn
+    def residual(question: str) -> tuple[str, ...]:
+        return tuple(t for t in article.content_terms(question) if t not in lexicon.cue_stems)
+
     def residual_terms(question: str) -> list[str]:
-        return [t for t in article.content_terms(question) if t not in lexicon.cue_stems]
+        return list(residual(question))
 
     claims = ClaimsEngine(kb, records_for, residual_terms, article.terms_of, settings.max_listed_articles)
     return Pipeline(
