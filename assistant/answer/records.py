@@ -63,15 +63,20 @@ class RecordsEngine:
 
     def select(self, frame: Frame) -> Selection:
         tests: list[Callable[[EventRecord], bool]] = []
-        place_isos: set[str] = set()
-        for e in frame.of("country"):
-            place_isos.add(e.value)
+        named_isos = {e.value for e in frame.of("country")}
+        region_isos: set[str] = set()
         for e in frame.of("region"):
-            place_isos |= set(self.region[e.value].members)
+            region_isos |= set(self.region[e.value].members)
+        place_isos = named_isos | region_isos
         cities = {e.value.casefold() for e in frame.of("city")}
+        # «ما الدول الإفريقية التي…؟»: a region asked of the countries an answer lists qualifies those countries
+        # (a delegation received at a home inside the region is not from it)
+        of_listed = frame.target == "country"
 
         def in_country(r: EventRecord) -> bool:
-            return self._in_countries(r, place_isos)
+            if of_listed and r.country.iso in region_isos:
+                return True
+            return self._in_countries(r, named_isos if of_listed else place_isos)
 
         def in_city(r: EventRecord) -> bool:
             return r.city.latin.casefold() in cities

@@ -223,3 +223,16 @@ def test_why_a_topic_was_discussed_asks_the_articles_first(shipped: Ask) -> None
 def test_why_an_occasion_keeps_its_record(shipped: Ask) -> None:
     a = shipped("لماذا زار حموشي الرياض؟")
     assert a.rule == "records" and "الرياض" in a.text
+
+
+def test_a_region_asked_of_the_listed_countries_qualifies_them(shipped: Ask) -> None:
+    """«Which Arab countries' officials did he meet?»: the delegations received in Morocco (an Arab country)
+    are from Spain, Pakistan…, not Arab countries (before, they were all listed)."""
+    a = shipped("ما الدول العربية التي التقى حموشي مسؤوليها؟")
+    assert a.text.startswith("السعودية وقطر والإمارات") and "إسبانيا" not in a.text
+    assert not shipped("ما هو البلد الإفريقي الذي زاره حموشي؟").answerable
+
+
+def test_a_region_s_masculine_adjective_names_it(shipped: Ask) -> None:
+    a = shipped("ما البلد الآسيوي الذي ورد في المقال؟")
+    assert "باكستان" in a.text and "إسبانيا" not in a.text
