@@ -93,11 +93,10 @@ class RecordsEngine:
             tests.append(in_country)
         elif cities:
             tests.append(in_city)
-        cues = frame.of("kind")
-        homes = {e.home for e in cues if e.home}
+        homes = {e.home for e in frame.of("kind") if e.home}
         if homes and any(self.home[r.id] not in homes for r in self.records):
             # «في تونس» is a reception for a collection at home in Tunisia and, for any other, the place it names
-            away = {e.home for e in cues if e.home and e.value == "reception"}
+            away = self._homes_as_places(frame)
             tests.append(lambda r: self.home[r.id] in homes or not away or self._in_countries(r, away))
         months = {int(e.value) for e in frame.of("month")}
         if months:
@@ -138,8 +137,14 @@ class RecordsEngine:
         kinds = self._kinds(frame, r)
         if not kinds or r.kind in kinds:
             return True
-        away = {e.home for e in frame.of("kind") if e.home and e.home != self.home[r.id]}
+        away = self._homes_as_places(frame) - {self.home[r.id]}
         return bool(away) and self._in_countries(r, away)
+
+    @staticmethod
+    def _homes_as_places(frame: Frame) -> set[str]:
+        """The home countries a question names as receptions («في تونس»): for a collection at home elsewhere,
+        places. A cue naming a home otherwise («خارج المغرب») names no place to be in."""
+        return {e.home for e in frame.of("kind") if e.home and e.value == "reception"}
 
     def _kinds(self, frame: Frame, r: EventRecord) -> set[str]:
         """The kinds a question asks for, as they apply to this record: a kind said by naming a home country

@@ -114,6 +114,13 @@ def test_both_homes_named_at_once_are_each_read_for_each_subject(mixed: Path) ->
     assert hammouchi and {k for k, _ in hammouchi} == {"reception"}  # he never met anyone in Tunisia
 
 
+def test_outside_the_other_home_is_not_a_place_in_it(mixed: Path) -> None:
+    """«خارج المغرب» names Morocco, but not as somewhere to have been: beside her home's «في تونس», the
+    Tunisian official's visit to Morocco is not selected (her receptions at home are)."""
+    got = _selected(mixed, "idrissi-meetings-2024", "من التقت الإدريسي خارج المغرب وفي تونس؟")
+    assert got and ("visit_abroad", "MA") not in got and {k for k, _ in got} == {"reception"}
+
+
 def test_a_home_that_is_only_a_place_here_is_named_as_the_place(mixed: Path) -> None:
     kb = load_knowledge(mixed)
     frame = parse("من التقى حموشي في تونس؟", Lexicon(kb, load_question_words(mixed)))
