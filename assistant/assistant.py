@@ -111,7 +111,7 @@ class Assistant:
         self._phraser: Phraser | None = None  # the optional generative model (settings.generator)
         self._sentences: ChromaSentences | None = None  # the served generation's sentence vectors
         self._generation: str | None = None  # the index generation kb and vectors both come from
-        self._floor = 0.0  # that generation's dense floor (``assistant.index.floor``)
+        self._floor = 0.0  # that generation's dense floor (``assistant.index.floor``); 0 while none is served
         self._unavailable: AssistantError | None = None  # why dense search cannot be served (damaged index)
         self._reload_lock = threading.Lock()
 
@@ -215,8 +215,7 @@ class Assistant:
             found.terms,
             found.places,
             found.articles,
-            # 0 without a usable index: the floor belongs to vectors that are not being served
-            dense_floor=self._floor if self._generation is not None and self._unavailable is None else 0.0,
+            dense_floor=self._floor,
         )
         if s.generator != "none":
             from assistant.generate import build_phraser
