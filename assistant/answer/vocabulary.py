@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 TYPO_MIN_LENGTH = 5  # «سكان» (4) is one letter from «مكان»: too close to call a typo
 PRONOUN_SUFFIXES = ("ها", "هم", "هما", "هن", "ه", "كم", "نا", "وا", "ا")  # «ا»: tanwin fath (شريكاً)
+FEMININE_DUAL = ("تين", "تان")  # a noun in ة, two of it: «قارتين» is «قارة» (its ة turns to ت before the ending)
 IMPERFECT_PREFIXES = frozenset("يتن")  # he / she / we of a present-tense verb: «تحد» ~ «يحده», «يقع» ~ «تقع»
 
 
@@ -226,6 +227,10 @@ class Vocabulary:
         forms = {token, light_stem(token), *strip_clitics(token)}
         forms |= {light_stem(f) for f in strip_clitics(token)}
         forms |= {f[: -len(s)] for f in list(forms) for s in PRONOUN_SUFFIXES if f.endswith(s) and len(f) - len(s) >= 2}
+        # a dual of a noun in ة, as written («قارتين») or stemmed to its ت («قارت»): the noun itself
+        singular = {f[:-3] + "ه" for f in forms if f.endswith(FEMININE_DUAL) and len(f) >= 5}
+        singular |= {f[:-1] + "ه" for f in forms if f.endswith("ت") and len(f) >= 4}
+        forms |= singular | {light_stem(f) for f in singular}
         return forms | {p for f in list(forms) for p in person_forms(f)}
 
     def is_known(self, token: str, *, typos: bool = True) -> bool:

@@ -42,3 +42,12 @@ def test_a_word_the_base_uses_in_another_person_is_known() -> None:
     vocab = Vocabulary(["تقع المملكة في أقصى غرب شمال أفريقيا"])
     assert vocab.is_known("يقع")
     assert not vocab.is_known("يسكن")
+
+
+def test_a_dual_of_a_noun_in_ta_marbuta_is_the_noun() -> None:
+    """«قارتين» is two of «قارة»: its ة turns to ت before the dual ending, as written and once stemmed."""
+    vocab = Vocabulary(["يقع المغرب في قارة أفريقيا"])
+    assert vocab.is_known("قارتين") and vocab.is_known("القارتين") and vocab.is_known("قارت")
+    assert not Vocabulary(["يقع المغرب في أفريقيا"]).is_known("قارتين")
+    # a three-letter stem keeps its own ت («بيت»), which reads as no other word
+    assert not Vocabulary(["بيه"]).is_known("بيت")
