@@ -45,6 +45,12 @@ class Frame:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+def _latin(text: str) -> bool:
+    """Written mostly in Latin letters."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isascii() for c in letters) > len(letters) / 2
+
+
 def _strip_conj(token: str) -> str:
     return token[1:] if len(token) > 2 and token[0] in "وف" else token
 
@@ -125,7 +131,13 @@ def _months_and_days(
 def parse(question: str, lex: Lexicon) -> Frame:
     text = question.strip()
     tokens = tokenize(text)
-    intents = {m.payload for m in lex.intent_cues.find(text)}
+    cues = lex.intent_cues.find(text)
+    intents = {m.payload for m in cues}
+    if cues and _latin(text):
+        # English puts its question word first; one later on joins a clause («What did they sign when he came
+        # to Agadir?», «the city where…»). Arabic asks with «متى» or «كم» wherever they stand.
+        first = min(m.start for m in cues)
+        intents = {m.payload for m in cues if m.start == first}
     first = _strip_conj(tokens[0]) if tokens else ""
     intent: Intent = "unknown"
     who_first = first in {normalize(w) for w in lex.words.who_first_word}

@@ -49,6 +49,13 @@ def lex() -> Lexicon:
         ("How long did the visit last?", "count"),
         ("What percentage of the meetings were in Europe?", "count"),
         ("How did he travel?", "why"),
+        # English asks with its first word; a later one joins a clause
+        ("What did he discuss when the Brazilian police chief came to Agadir?", "what"),
+        ("Who handed him the flag in Glasgow, and which city was it meant for?", "who"),
+        ("How many trips did he make when he was in Europe?", "count"),
+        # Arabic asks with «متى» wherever it stands
+        ("من هو المسؤول القطري الذي التقاه؟ ومتى كان ذلك؟", "who"),
+        ("زار حموشي الرياض متى؟", "when"),
     ],
 )
 def test_intent(lex: Lexicon, question: str, intent: str) -> None:
