@@ -310,7 +310,24 @@ class Pipeline:
         draft = self.records_for(cols).answer(frame)
         if draft is not None and draft.answerable and frame.intent == "count":
             self._add_totals(frame, draft, cols)
+        if draft is not None:
+            self._with_account(frame, draft, cols)
         return self._with_notes(draft, cols) if draft is not None else None
+
+    def _with_account(self, frame: Frame, draft: Draft, cols: Sequence[str]) -> None:
+        """One or two occasions, and the question asks more than the answer's line says («Who handed him the
+        flag in Glasgow, and which city was it for?»): each occasion's own account is said too."""
+        ids = [c.source_id for c in draft.citations if c.kind == "record"]
+        if not draft.answerable or not 0 < len(ids) <= 2:
+            return
+        # the places and names it filters on are the line's own; what else it asks may not be
+        rest = [t for t in self.claims.residual_terms(frame.text) if t not in self.lex.name_stems]
+        if not rest or self.article.coverage.of(rest, set(analyze(draft.text))) >= self.settings.min_evidence:
+            return
+        by_id = {r.id: r for r in self.records_for(cols).records}
+        for r in (by_id[i] for i in ids if i in by_id):
+            if r.summary_ar and r.summary_ar not in draft.text:
+                draft.text += f"\n{r.summary_ar}"
 
     # --- conditions ----------------------------------------------------------------------------------
 
@@ -362,7 +379,7 @@ class Pipeline:
         """The records can answer: the question narrows them, lists or counts them, or asks about a year."""
         about = "meeting" in frame.flags or any(e.type == "subject" for e in frame.entities)
         narrowed = frame.filters or frame.order or frame.days or (frame.years and about)
-        listing = frame.target in {"agreement", "meeting", "person", "city", "country"} and about
+        listing = frame.target in {"agreement", "meeting", "person", "city", "country", "topic"} and about
         return bool(
             narrowed or listing or frame.intent == "count" or "busiest" in frame.flags or "records" in frame.flags
         )

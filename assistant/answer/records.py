@@ -5,6 +5,7 @@ people or topics — every statement backed by the records it cites. Plain retri
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -196,7 +197,13 @@ class RecordsEngine:
         return f"{r.city.ar}، {r.country.ar}"
 
     def line(self, r: EventRecord) -> str:
-        return f"{self.dates.span(r.start, r.end)}: {self.kind_label(r)} — {self.place(r)}"
+        return f"{self.dates.span(r.start, r.end)}: {self.kind_label(r)} — {self.place(r)}{self.occasion(r)}"
+
+    @staticmethod
+    def occasion(r: EventRecord) -> str:
+        """The named occasion, where the record gives one («معرض الدفاع العالمي 2024»): a date or a place
+        alone does not say what brought the subject there, which is what a reader asks next."""
+        return f" ({r.event.ar})" if r.event is not None else ""
 
     def kind_label(self, r: EventRecord) -> str:
         """«استقبال بالمغرب» for a Moroccan subject, «استقبال بتونس» for a Tunisian one."""
@@ -246,7 +253,7 @@ class RecordsEngine:
                 self._bullets(
                     recs,
                     lambda r: (
-                        f"{self.dates.span(r.start, r.end)} — {self.place(r)}"
+                        f"{self.dates.span(r.start, r.end)} — {self.place(r)}{self.occasion(r)}"
                         + (f" ({r.date_note_ar})" if r.date_note_ar else "")
                     ),
                 ),
@@ -255,7 +262,7 @@ class RecordsEngine:
             )
         if intent == "where":
             return Draft(
-                self._bullets(recs, lambda r: f"{self.place(r)} — {self.dates.span(r.start, r.end)}"),
+                self._bullets(recs, lambda r: f"{self.place(r)} — {self.dates.span(r.start, r.end)}{self.occasion(r)}"),
                 True,
                 cites,
             )
@@ -277,7 +284,12 @@ class RecordsEngine:
                 labels = "المواضيع: " + arabic.join_ar([self.topic_ar.get(t, t) for t in r.topics]) + "."
                 return f"{self.line(r)}: {labels}" + (f" {r.summary_ar}" if detail else "")
 
-            return Draft(self._bullets(recs, topics), True, cites)
+            body = self._bullets(recs, topics)
+            if target == "topic" and len(recs) > 3:  # many occasions: the topics first, most discussed first
+                counts = Counter(t for r in recs for t in r.topics)
+                ranked = [f"{self.topic_ar.get(t, t)} ({arabic.meetings(n)})" for t, n in counts.most_common()]
+                body = f"حسب السجلات الموثقة{scope}: {arabic.join_ar(ranked)}.\n{body}"
+            return Draft(body, True, cites)
         if intent == "list" and target in {"country", "city"} and self._echoes(frame, recs):
             # «ما الدول التي شاركت في اجتماع ليون؟»: the places are the ones it named; what it asks is in the
             # occasion's own account

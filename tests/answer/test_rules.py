@@ -236,3 +236,47 @@ def test_a_region_asked_of_the_listed_countries_qualifies_them(shipped: Ask) -> 
 def test_a_region_s_masculine_adjective_names_it(shipped: Ask) -> None:
     a = shipped("ما البلد الآسيوي الذي ورد في المقال؟")
     assert "باكستان" in a.text and "إسبانيا" not in a.text
+
+
+# --- records: what the line says -----------------------------------------------------------------------
+
+
+def test_a_records_line_names_the_occasion(shipped: Ask) -> None:
+    """«متى… وما المناسبة؟»: a date and a place do not say what brought him there; the record's event does."""
+    a = shipped("متى حل حموشي بالرياض، وما المناسبة التي زار فيها العاصمة السعودية؟")
+    assert a.rule == "records" and "فبراير" in a.text and "معرض الدفاع العالمي" in a.text
+    assert "معرض الدفاع العالمي" in shipped("أين كان حموشي في فبراير 2024؟").text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # English verbs in their other forms are the same event words
+        ("What did Morocco and Brazil sign when the head of Brazil's Federal Police came to Agadir?", "مذكرة تفاهم"),
+        # a working trip is the strict kind, as a working visit is: the multilateral trips are not counted
+        ("How many working trips abroad by Hammouchi do the records list for 2024?", "9 لقاءات"),
+    ],
+)
+def test_english_records_questions_in_their_own_words(shipped: Ask, question: str, expected: str) -> None:
+    a = shipped(question)
+    assert a.rule == "records" and a.answerable
+    assert expected in a.text
+
+
+def test_the_topics_of_every_occasion_are_counted(shipped: Ask) -> None:
+    """«ما هي المواضيع التي ناقشها؟» lists the records' topics, most discussed first, each with its count;
+    narrowed to two occasions or fewer, each occasion's own account is said instead."""
+    a = shipped("ما هي المواضيع التي ناقشها حموشي؟")
+    assert a.rule == "records" and a.answerable
+    first = a.text.splitlines()[0]
+    assert first.startswith("حسب السجلات الموثقة") and "مكافحة الإرهاب (10 لقاءات)" in first
+    assert not shipped("ما المواضيع التي ناقشها حموشي في ألمانيا؟").text.startswith("حسب السجلات الموثقة")
+
+
+def test_an_occasions_account_when_the_question_asks_more_than_its_line(shipped: Ask) -> None:
+    """«…and which city was the flag for?» is in the occasion's account, not in its line of names; a question
+    its line answers gets the line alone."""
+    a = shipped("Who handed Hammouchi the INTERPOL flag in Glasgow, and which Moroccan city was it meant for?")
+    assert a.rule == "records" and "جارفيس" in a.text and "مراكش" in a.text
+    plain = shipped("من استقبل حموشي في أكادير؟")
+    assert plain.rule == "records" and len(plain.text.splitlines()) == 1
