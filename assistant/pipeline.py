@@ -194,13 +194,36 @@ class Pipeline:
             turn.lap("retrieve_articles", t)
         return turn.article_docs
 
-    @staticmethod
-    def article_filter(turn: Turn) -> dict[str, Any]:
-        """The article chunks of the turn's scope (all articles unless the question named some)."""
+    def article_filter(self, turn: Turn) -> dict[str, Any]:
+        """The article chunks of the turn's scope (all articles unless the question named some), of the
+        articles that mention every year the question names: «كم طفلا طُعّم عام 2019؟» asks about a year an
+        article of 2023 does not speak of, and its sentences would answer another year's question."""
         where: dict[str, Any] = {"kind": "article"}
+        if not (turn.scope.named and turn.scope.articles) and not turn.frame.years:
+            return where
+        years = [str(y) for y in turn.frame.years]
+        articles = [a for a in self._scope_articles(turn) if all(y in self.article.terms_of(a) for y in years)]
+        return {"$and": [where, {"article_id": {"$in": articles or ["\x00none"]}}]}
+
+    def _scope_articles(self, turn: Turn) -> list[str]:
         if turn.scope.named and turn.scope.articles:
-            where = {"$and": [where, {"article_id": {"$in": list(turn.scope.articles)}}]}
-        return where
+            return list(turn.scope.articles)
+        return [a.meta.id for a in self.kb.articles]
+
+    def unmentioned(self, turn: Turn) -> list[str]:
+        """What the question names that the base never mentions: a year no article in its scope mentions, a
+        country or city neither the articles nor the records speak of («طنجة» in a base about Essaouira)."""
+        pool = self._scope_articles(turn)
+        years = [str(y) for y in turn.frame.years if not any(str(y) in self.article.terms_of(a) for a in pool)]
+        places = [
+            m.payload.label
+            for m in self.lex.entities.find(turn.frame.text)
+            if m.payload.type in {"country", "city"}
+            and not self.lex.spoken_of(m.payload)
+            # a name that is also a word the base uses is no evidence («العين» the eye, «الرومانية» Roman)
+            and not any(self.vocab.is_known(w, typos=False) for w in tokenize(turn.frame.text[m.start : m.end]))
+        ]
+        return years + list(dict.fromkeys(places))
 
     def articles_in_order(self, turn: Turn) -> list[str]:
         """The scope's articles; when several and none was named, the most relevant first."""

@@ -165,6 +165,18 @@ class Records:
         return len(p.claims.residual_terms(f.text)) > p.settings.max_residual_terms
 
 
+class Unmentioned:
+    """A year or a place the question names that the base never mentions («… عام 2019؟» of a base about
+    2023, «… في طنجة؟» of one about Essaouira): another year's or place's sentence would answer another
+    question. The records, asked before, answer for their own years and places («لا توثّق السجلات…»)."""
+
+    name = "unmentioned"
+
+    def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
+        missing = p.unmentioned(turn)
+        return p.refuse(guard.REFUSAL + f" (لا تذكر المصادر: {'، '.join(missing)})", turn) if missing else None
+
+
 class Articles:
     """The best article sentence, when the answerability model says the base holds the answer."""
 
@@ -190,6 +202,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Claims(),
     ArticleAsked(),
     Records(),
+    Unmentioned(),
     Articles(),
     Refuse(),
 )

@@ -23,7 +23,7 @@ from assistant.text.numbers import NumberWords
 log = logging.getLogger(__name__)
 
 # Rules the core answered by that the model must not touch, whatever it would say.
-UNPHRASED_RULES = frozenset({"injection", "greeting", "out_of_scope", "unknown_name", "refuse"})
+UNPHRASED_RULES = frozenset({"injection", "greeting", "out_of_scope", "unknown_name", "unmentioned", "refuse"})
 
 
 def phrasable(answer: Answer) -> bool:

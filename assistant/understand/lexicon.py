@@ -275,7 +275,7 @@ class Lexicon:
         w = self.words
         groups = [*w.targets.values(), self.event_words, w.strict_kind_words, w.injection]
         cues = {t for g in groups for p in g for t in analyze(p)} | self.function_stems
-        return cues | {t for p, e in self.pairs if self._spoken_of(e) for t in analyze(p)}
+        return cues | {t for p, e in self.pairs if self.spoken_of(e) for t in analyze(p)}
 
     @cached_property
     def places_spoken_of(self) -> set[tuple[str, str]]:
@@ -292,8 +292,19 @@ class Lexicon:
         found |= {("region", r.id) for r in self.kb.reference.regions if countries & set(r.members)}
         return found
 
-    def _spoken_of(self, e: Entity) -> bool:
-        return e.type not in PLACES or (e.type, e.value) in self.places_spoken_of
+    def spoken_of(self, e: Entity) -> bool:
+        """Not a place, or a place the articles or the records mention; a city they mention speaks of its
+        country («البصرة» of Iraq)."""
+        if e.type not in PLACES or (e.type, e.value) in self.places_spoken_of:
+            return True
+        return e.type == "country" and e.value in self._countries_of_cities_spoken_of
+
+    @cached_property
+    def _countries_of_cities_spoken_of(self) -> frozenset[str]:
+        cities = {v for t, v in self.places_spoken_of if t == "city"}
+        return frozenset(
+            c.iso for c in self.kb.reference.countries if any(x.latin in cities for x in [c.capital, *c.cities] if x)
+        )
 
     @cached_property
     def name_stems(self) -> set[str]:

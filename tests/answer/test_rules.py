@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from assistant.answer.rules import DEFAULT_RULES, Records
 from assistant.pipeline import Pipeline, Turn
 from assistant.text import normalize
-from tests.answer.conftest import Ask
+from tests.answer.conftest import Ask, keyword_pipeline, one_article_base
 
 
 def test_rule_order_is_explicit() -> None:
@@ -23,6 +24,7 @@ def test_rule_order_is_explicit() -> None:
         "claims",
         "article_asked",
         "records",
+        "unmentioned",
         "articles",
         "refuse",
     ]
@@ -238,6 +240,73 @@ def test_a_region_s_masculine_adjective_names_it(shipped: Ask) -> None:
     assert "باكستان" in a.text and "إسبانيا" not in a.text
 
 
+# --- unmentioned: a year or a place the base never speaks of -----------------------------------------
+
+NEWS_2023 = (
+    "الصويرة – افتتح وزير التجهيز والماء يوم الاثنين 15 يوليوز 2023 محطة لتحلية مياه البحر بمدينة الصويرة، "
+    "بطاقة إنتاجية تبلغ 150 ألف متر مكعب يوميا.\n\n"
+    "وبلغت الكلفة الإجمالية للمشروع 2.8 مليار درهم، وستزود المحطة 600 ألف نسمة بالماء الصالح للشرب."
+)
+NEWS_2019 = (
+    "الرباط – أطلقت وزارة الصحة سنة 2019 حملة وطنية للتلقيح ضد الحصبة استهدفت مليوني طفل.\n\n"
+    "وقالت الوزارة إن الحملة جاءت بعد ارتفاع عدد الإصابات."
+)
+
+
+@pytest.fixture(scope="module")
+def two_years(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """Two news articles of two years, in two cities (Essaouira 2023, Rabat 2019)."""
+    knowledge = one_article_base(tmp_path_factory.mktemp("kb"), "desal-2023", "محطة تحلية في الصويرة", NEWS_2023)
+    (knowledge / "articles" / "measles-2019.md").write_text(
+        "---\nid: measles-2019\ntitle: حملة تلقيح ضد الحصبة\npublisher: Wikipedia\nurl: https://example.org/m\n"
+        f"published: 2019-03-01\nlanguage: ar\n---\n\n{NEWS_2019}",
+        encoding="utf-8",
+    )
+    return keyword_pipeline(knowledge)
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("كم بلغت كلفة محطة تحلية المياه عام 2021؟", "2021"),  # a year no article speaks of
+        ("ماذا قال الوزير عند افتتاح محطة التحلية في طنجة؟", "طنجة"),  # a city no article speaks of
+    ],
+)
+def test_what_the_base_never_mentions_is_refused_by_name(two_years: Pipeline, question: str, named: str) -> None:
+    a = two_years.run(question, [])
+    assert a.rule == "unmentioned" and not a.answerable
+    assert named in a.text
+    # asked in English, the unknown Latin-script name is refused before (unknown_name)
+    assert not two_years.run("How much did the desalination plant in Tangier cost?", []).answerable
+
+
+def test_a_year_narrows_the_articles_to_those_that_mention_it(two_years: Pipeline) -> None:
+    """Each year is mentioned by one article: a question dated 2019 is answered from the article of 2019
+    alone, not from the other's sentences that share its words."""
+    turn = Turn("ما هي الحملة التي أطلقتها الوزارة سنة 2019؟", [])
+    two_years.understand(turn)
+    assert {str(d.metadata["article_id"]) for d in two_years.retrieve_articles(turn)} == {"measles-2019"}
+    assert two_years.unmentioned(turn) == []
+    # the plant's words, dated by the other article's year: the plant's article is not asked
+    turn = Turn("كم بلغت كلفة محطة تحلية مياه البحر سنة 2019؟", [])
+    two_years.understand(turn)
+    assert "desal-2023" not in {str(d.metadata["article_id"]) for d in two_years.retrieve_articles(turn)}
+    dated = Turn("كم بلغت كلفة محطة تحلية مياه البحر سنة 2023؟", [])
+    two_years.understand(dated)
+    assert "desal-2023" in {str(d.metadata["article_id"]) for d in two_years.retrieve_articles(dated)}
+
+
+def test_a_place_name_that_is_a_word_the_base_uses_is_not_unmentioned(tmp_path: Path) -> None:
+    """«الرومانية» names Romania and says Roman; «العين» names a city and the eye. Where the base uses the
+    word, the question may well mean it."""
+    body = "استخدمت الدولة الرومانية تقويما من عشرة أشهر، ثم أضيف شهران. وكان الحساب بالعين المجردة للقمر."
+    pipe = keyword_pipeline(one_article_base(tmp_path, "calendar", "التقويم", body))
+    for q in ("كم عدد الأشهر في التقويم الذي كانت تستخدمه الدولة الرومانية؟", "هل كان الحساب بالعين المجردة؟"):
+        turn = Turn(q, [])
+        pipe.understand(turn)
+        assert pipe.unmentioned(turn) == [], q
+
+
 # --- records: what the line says -----------------------------------------------------------------------
 
 
@@ -261,6 +330,14 @@ def test_english_records_questions_in_their_own_words(shipped: Ask, question: st
     a = shipped(question)
     assert a.rule == "records" and a.answerable
     assert expected in a.text
+
+
+def test_a_city_the_base_speaks_of_speaks_of_its_country(two_years: Pipeline) -> None:
+    """The articles say «الرباط» and «الصويرة», never «المغرب»: a question about a Moroccan campaign is about
+    them all the same."""
+    turn = Turn("ما هي الحملة المغربية ضد الحصبة سنة 2019؟", [])
+    two_years.understand(turn)
+    assert two_years.unmentioned(turn) == []
 
 
 def test_the_topics_of_every_occasion_are_counted(shipped: Ask) -> None:
