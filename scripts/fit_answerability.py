@@ -605,7 +605,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="Refit the same-script models only; keep the saved cross-lingual ones (their features unchanged).",
     )
+    parser.add_argument(
+        "--ranker-only",
+        action="store_true",
+        help="Refit the same-script sentence ranker alone (implies --keep-cross-lingual); keep the saved "
+        "answerability model, threshold, quote ratio, rule limit and span models: a new ranker feature measured "
+        "without moving the rest (README: Fitting).",
+    )
     args = parser.parse_args(argv)
+    if args.ranker_only:
+        args.keep_cross_lingual = True
 
     data = {}
     # features are cached: --recollect after changing how they are computed
@@ -626,11 +635,17 @@ def main(argv: list[str] | None = None) -> int:
     cross = {s: [q for q in rows if q.get("cross")] for s, rows in data.items()}
     # the saved models: scored as they are (--report-only), or their cross-lingual part kept (--keep-cross-lingual)
     saved = AnswerModels.load(args.model) if args.report_only or args.keep_cross_lingual else None
-    if args.report_only:
+    if args.report_only or args.ranker_only:
         models = saved
         assert models is not None
         ranker, answerable, threshold, ratio = models.ranker, models.answerable, models.threshold, models.quote_ratio
         limit = models.max_unknown_share
+        if args.ranker_only:
+            rows = same["dev"] + same["own"]
+            weight_of = {id(q): (args.own_weight if q in same["own"] else 1.0) for q in rows}
+            ranker_json, ranker, _, _ = fit_models(rows, weight_of, RANKER_FEATURES, ANSWERABLE_FEATURES)
+            kept = json.loads(args.model.read_text(encoding="utf-8"))
+            answerable_json = kept["answerable"]
     else:
         # cost-weighted Youden's J: refused left-out questions minus refused in-base ones, with the rule
         # fitted beside the threshold (out_of_scope's max_unknown_share)
@@ -667,9 +682,10 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.knowledge.loader import load_knowledge
 
     span_kb = load_knowledge(args.out / "dev" / "knowledge")  # ARCD's bases share the shipped reference data
-    prior = models.span_prior if args.report_only else fit_span_prior(same["dev"], span_kb)
-    if args.report_only:
-        span_model, span_json, span_cv = models.span_model, None, None
+    prior = models.span_prior if args.report_only or args.ranker_only else fit_span_prior(same["dev"], span_kb)
+    if args.report_only or args.ranker_only:
+        span_model, span_cv = models.span_model, None
+        span_json = kept["span_model"] if args.ranker_only else None
     else:
         span_json, span_cv = fit_span_model(same["dev"], DirectAnswers.for_base(span_kb, prior))
         span_model = SpanModel.from_json(span_json)
@@ -740,7 +756,13 @@ def main(argv: list[str] | None = None) -> int:
                 "quote_ratio_rule": "max over dev of gold among quoted sentences - 0.05 per extra sentence",
                 "direct_rule": "grid (SPAN_GRID) max over dev of the short answer's token F1 on the gold sentence",
                 "span_model_rule": "softmax over each dev gold sentence's candidate spans, maximising expected "
-                f"token F1; L2 by {SPAN_FOLDS}-fold CV on dev (grid SPAN_L2), CV F1 {span_cv}",
+                f"token F1; L2 by {SPAN_FOLDS}-fold CV on dev (grid SPAN_L2), CV F1 {span_cv}"
+                if not args.ranker_only
+                else kept["provenance"].get("span_model_rule", ""),
+                "ranker_only": "the ranker refitted alone (--ranker-only); the answerability model, threshold, quote "
+                "ratio, rule limit and span models kept from the previous fit"
+                if args.ranker_only
+                else None,
                 "own_items": f"{args.own.name}: single-turn article and unanswerable items, weight {args.own_weight}",
                 "answer_removed": "dev's answerable questions with their gold sentences taken out of the candidates, "
                 f"as unanswerable, in the answerability fit only, weight {args.removed_weight}",

@@ -109,3 +109,51 @@ def test_answer_removed_questions_keep_the_topic_and_lose_the_answer() -> None:
     assert removed[0]["answerable"] is False
     assert [c["id"] for c in removed[0]["candidates"]] == ["a#s002", "a#s003"]
     assert rows[0]["answerable"] is True  # the source rows are untouched
+
+
+def test_ranker_only_refits_the_ranker_and_keeps_the_rest(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``--ranker-only`` (a new ranker feature measured without moving the rest): the saved answerability
+    model, threshold, quote ratio, span models and cross-lingual models are written back as they were."""
+    import json
+    import random
+
+    from tests.answer.conftest import one_article_base
+
+    rng = random.Random(7)
+    names = [*fit_answerability.RANKER_FEATURES, *fit_answerability.ANSWERABLE_FEATURES]
+
+    def cand(gold: bool, i: int) -> dict[str, object]:
+        features = {n: rng.random() for n in names if n != "ranker"} | {"unknown": 0.0}
+        features["lex"] = (0.8 if gold else 0.2) + 0.1 * rng.random()  # only «lex» tells the gold one apart
+        return {"features": features, "id": f"a#s{i:03d}", "gold": gold}
+
+    rows = [
+        {
+            "id": str(k),
+            "question": "س",
+            "answerable": k % 4 != 0,
+            "intent": "what",
+            "terms": [],
+            "gold_sentence": None,
+            "answers": [],
+            "candidates": [cand(k % 4 != 0 and i == 0, i) for i in range(4)],
+        }
+        for k in range(40)
+    ]
+    for split in ("dev", "test", "own", "dev-en", "test-en"):
+        (tmp_path / split).mkdir()
+        (tmp_path / split / "rows.json").write_text(json.dumps(rows), encoding="utf-8")
+    one_article_base(tmp_path / "dev", "fixture", "عنوان", "جملة أولى. جملة ثانية.")
+    saved = REPO_ROOT / "knowledge" / "reference" / "answerability.json"
+    model = tmp_path / "answerability.json"
+    model.write_text(saved.read_text(encoding="utf-8"), encoding="utf-8")
+
+    assert fit_answerability.main(["--ranker-only", "--out", str(tmp_path), "--model", str(model)]) == 0
+    before, after = json.loads(saved.read_text(encoding="utf-8")), json.loads(model.read_text(encoding="utf-8"))
+    kept = ("answerable", "threshold", "quote_ratio", "max_unknown_share", "direct", "span_model", "cross_lingual")
+    for name in kept:
+        assert after[name] == before[name], name
+    assert after["ranker"] != before["ranker"]
+    weights = dict(zip(after["ranker"]["features"], after["ranker"]["weights"], strict=True))
+    assert weights["lex"] > 0 and weights["lex"] == max(weights.values())
+    assert "ranker_only" in after["provenance"]
