@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer import guard
 from assistant.answer.draft import Draft
-from assistant.text import analyze
+from assistant.text import analyze, is_stopword, normalize, stopwords, tokenize
 from assistant.understand.crosslingual import MAX_NAMES
 
 if TYPE_CHECKING:
@@ -62,15 +62,46 @@ class OutOfScope:
 
 
 class UnknownName:
-    """A proper name written in Latin script that the base never mentions, in either script («the NATO
+    """A proper name the base never mentions: one written in Latin script, in either script («the NATO
     summit»; «Mahfouz» is mentioned where the base writes «محفوظ»: the names are compared by consonant
-    skeleton, at ``name_min_ratio``, fitted)."""
+    skeleton, at ``name_min_ratio``, fitted), or an Arabic one that an office or a trade introduces
+    («وزير الداخلية عبد الوافي لفتيت»: the question is about another person, whose events the base does not
+    hold)."""
 
     name = "unknown_name"
 
     def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
         names = [w for w, found in self.names(turn, p) if found < p.article.models.name_min_ratio]
+        names += self.titled(turn, p)
         return p.refuse(guard.REFUSAL + f" (لا تذكر المصادر: {'، '.join(names)})", turn) if names else None
+
+    @staticmethod
+    def titled(turn: Turn, p: Pipeline) -> list[str]:
+        """Arabic names the base never writes, after a title (``person_titles``): right after it, or after one
+        word the base uses (the office's own, «الداخلية»), two or more words it never uses, or one joined to a
+        name link («عبد الوافي»). A single unknown word may be any noun («رئيس الجلسة»), and a stopword ends
+        the name, so neither is taken for one."""
+        words = p.lex.words
+        titles = {normalize(w) for w in words.person_titles}
+        links = {normalize(w) for w in words.name_links}
+        stops = stopwords()
+        tokens = tokenize(turn.frame.text)
+        known = [t.isascii() or is_stopword(t, stops) or p.vocab.is_known(t) for t in tokens]
+        found: list[str] = []
+        for i, token in enumerate(tokens):
+            if token not in titles and not (token[:1] == "و" and token[1:] in titles):
+                continue
+            j = i + 1
+            if j < len(tokens) and known[j] and tokens[j] not in links:
+                j += 1
+            run: list[str] = []
+            while j < len(tokens) and (tokens[j] in links or not known[j]):
+                run.append(tokens[j])
+                j += 1
+            unknown = [t for t in run if t not in links]
+            if len(unknown) >= 2 or (unknown and len(run) > len(unknown)):
+                found.append(" ".join(run))
+        return found
 
     @staticmethod
     def names(turn: Turn, p: Pipeline) -> list[tuple[str, float]]:

@@ -54,6 +54,9 @@ class QuestionWords(BaseModel):
     # targets a «كم» question counts; their nouns take the accusative after it («كم بلداً», «كم محوراً»)
     counted_targets: list[str] = Field(default_factory=list)
     amount_words: list[str] = Field(default_factory=list)  # count cues that ask an amount: «how much»
+    # words that introduce a person by office or trade («وزير», «المدرب»): the name after them is a person's
+    person_titles: list[str] = Field(default_factory=list)
+    name_links: list[str] = Field(default_factory=list)  # inside an Arabic name: «عبد», «بن», «أبو»
 
 
 def load_question_words(knowledge_dir: Path) -> QuestionWords:

@@ -357,3 +357,33 @@ def test_an_occasions_account_when_the_question_asks_more_than_its_line(shipped:
     assert a.rule == "records" and "جارفيس" in a.text and "مراكش" in a.text
     plain = shipped("من استقبل حموشي في أكادير؟")
     assert plain.rule == "records" and len(plain.text.splitlines()) == 1
+
+
+# --- unknown_name: an Arabic name after an office ---------------------------------------------------
+
+
+def test_another_person_named_by_office_is_not_the_subject(shipped: Ask) -> None:
+    """«وزير الداخلية عبد الوافي لفتيت» is a person the base never mentions: his meetings are not Hammouchi's."""
+    a = shipped("كم عدد اللقاءات التي عقدها وزير الداخلية عبد الوافي لفتيت مع نظرائه الأوروبيين سنة 2024؟")
+    assert a.rule == "unknown_name" and not a.answerable
+    assert "عبد الوافي لفتيت" in a.text and "لقاء" not in a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("من هو المدرب جواو ميراندا؟", []),  # the base writes him
+        ("من هو المدرب بيب غوارديولا؟", ["بيب غوارديولا"]),  # it does not
+        ("ماذا قال رئيس الجلسة؟", []),  # one unknown word after a title: any noun
+        ("وين خلقت الشاعرة جواو ميراندا اللي توفت؟", []),  # a known name, then dialect: no name
+        ("ما الحكم الذي أصدره القاضي؟", []),  # «الحكم» is a verdict; «القاضي» names nobody here
+    ],
+)
+def test_an_arabic_name_after_a_title(tmp_path: Path, question: str, names: list[str]) -> None:
+    from assistant.answer.rules import UnknownName
+
+    body = "وقال مدرب المرجان البرتغالي جواو ميراندا في المؤتمر الصحفي إن الفوز مستحق."
+    pipe = keyword_pipeline(one_article_base(tmp_path, "cup-final", "نهائي الكأس", body))
+    turn = Turn(question, [])
+    pipe.understand(turn)
+    assert UnknownName.titled(turn, pipe) == names
