@@ -201,8 +201,10 @@ class Pipeline:
         where: dict[str, Any] = {"kind": "article"}
         if not (turn.scope.named and turn.scope.articles) and not turn.frame.years:
             return where
-        years = [str(y) for y in turn.frame.years]
-        articles = [a for a in self._scope_articles(turn) if all(y in self.article.terms_of(a) for y in years)]
+        articles = self._scope_articles(turn)
+        for year in turn.frame.years:
+            dated = self.article.articles_with(str(year))
+            articles = [a for a in articles if a in dated]
         return {"$and": [where, {"article_id": {"$in": articles or ["\x00none"]}}]}
 
     def _scope_articles(self, turn: Turn) -> list[str]:
@@ -213,8 +215,8 @@ class Pipeline:
     def unmentioned(self, turn: Turn) -> list[str]:
         """What the question names that the base never mentions: a year no article in its scope mentions, a
         country or city neither the articles nor the records speak of («طنجة» in a base about Essaouira)."""
-        pool = self._scope_articles(turn)
-        years = [str(y) for y in turn.frame.years if not any(str(y) in self.article.terms_of(a) for a in pool)]
+        pool = set(self._scope_articles(turn))
+        years = [str(y) for y in turn.frame.years if not self.article.articles_with(str(y)) & pool]
         places = [
             m.payload.label
             for m in self.lex.entities.find(turn.frame.text)

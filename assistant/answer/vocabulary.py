@@ -8,6 +8,7 @@ about something absent score low.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -174,6 +175,17 @@ class ArticleTerms:
         indptr = np.cumsum([0, *map(len, rows)], dtype=np.int64)
         members = np.concatenate(rows) if rows else np.zeros(0, np.int32)
         return cls(list(ids), terms, indptr, members)
+
+    def holding(self, term: str) -> list[str]:
+        """The ids of the articles whose stems include ``term``: one pass over the stored rows, where asking
+        each article in a base of thousands would rebuild thousands of sets."""
+        import numpy as np
+
+        k = bisect_left(self.terms, term)
+        if k == len(self.terms) or self.terms[k] != term:
+            return []
+        rows = np.searchsorted(self.indptr, np.flatnonzero(self.members == k), side="right") - 1
+        return [self.ids[r] for r in rows.tolist()]
 
     def get(self, article_id: str) -> Terms | None:
         i = self._row.get(article_id)

@@ -51,3 +51,14 @@ def test_a_dual_of_a_noun_in_ta_marbuta_is_the_noun() -> None:
     assert not Vocabulary(["يقع المغرب في أفريقيا"]).is_known("قارتين")
     # a three-letter stem keeps its own ت («بيت»), which reads as no other word
     assert not Vocabulary(["بيه"]).is_known("بيت")
+
+
+def test_the_stored_article_terms_say_which_articles_hold_a_term() -> None:
+    """A year's articles in one pass over the stored rows (the year filter and the unmentioned rule)."""
+    from assistant.answer.vocabulary import ArticleTerms
+
+    stored = ArticleTerms.build(["a", "b", "c"], [["2019", "حمل"], ["2023", "حمل"], ["2019"]])
+    assert stored.holding("2019") == ["a", "c"]
+    assert stored.holding("حمل") == ["a", "b"]
+    assert stored.holding("2023") == ["b"]
+    assert stored.holding("2020") == [] and stored.holding("") == []
