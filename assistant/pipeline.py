@@ -349,7 +349,7 @@ class Pipeline:
         rest = [t for t in self.claims.residual_terms(frame.text) if t not in self.lex.name_stems]
         if not rest or self.article.coverage.of(rest, set(analyze(draft.text))) >= self.settings.min_evidence:
             return
-        by_id = {r.id: r for r in self.records_for(cols).records}
+        by_id = self.records_for(cols).by_id
         for r in (by_id[i] for i in ids if i in by_id):
             if r.summary_ar and r.summary_ar not in draft.text:
                 draft.text += f"\n{r.summary_ar}"
@@ -430,7 +430,7 @@ class Pipeline:
         """Where the reports disagree with the article about a cited record, say so."""
         if len(draft.citations) > 2:  # a list: notes about single records would drown it
             return draft
-        by_id = {r.id: r for r in self.records_for(cols).records}
+        by_id = self.records_for(cols).by_id
         notes: list[str] = []
         for c in draft.citations:
             if c.kind == "record" and c.source_id in by_id:

@@ -148,6 +148,13 @@ class _PerArticle(_ByArticle[Terms]):
         self._limit = limit
         self._done: dict[str, Terms] = {}
 
+    def holding(self, term: str) -> set[str]:
+        """The ids of the articles whose terms include ``term``: from the stored rows in one pass, else each
+        article's own terms."""
+        if self._stored is not None:
+            return set(self._stored.holding(term))
+        return {a for a in self if term in self[a]}
+
     def _compute(self, article: Article) -> Terms:
         key = article.meta.id
         got = self._done.get(key)
@@ -182,16 +189,13 @@ class ArticleEngine:
         self.direct = direct
         self.spans = _Spans(kb)  # per article on first use: a large base starts without splitting all
         self._terms_cache: dict[tuple[str, int], Terms] = {}
-        self._stored_terms = article_terms
         self._article_terms = _PerArticle(kb, lambda a: a.meta.title + "\n" + a.body, article_terms)
         self._title_terms = _PerArticle(kb, lambda a: a.meta.title)
 
     def articles_with(self, term: str) -> set[str]:
         """The articles whose words include ``term`` (a year: «2019»), from the terms stored at ingest when the
         index has them, else from each article's own analysis."""
-        if self._stored_terms is not None:
-            return set(self._stored_terms.holding(term))
-        return {a.meta.id for a in self.kb.articles if term in self._article_terms[a.meta.id]}
+        return self._article_terms.holding(term)
 
     def terms_of(self, article_id: str) -> Terms:
         """The article's stems, title and body (stored at ingest, else analysed once and kept)."""

@@ -46,6 +46,7 @@ class RecordsEngine:
         files = [f for f in kb.record_files if collections is None or f.collection.id in collections]
         self.files = files
         self.records = [r for f in files for r in f.records]
+        self.by_id = {r.id: r for r in self.records}
         self.ref = kb.reference
         self.dates = arabic.DateFormatter(self.ref.months)
         self.kinds = {k.id: k for k in self.ref.kinds}

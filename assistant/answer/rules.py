@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer import guard
 from assistant.answer.draft import Draft
-from assistant.text import analyze, is_stopword, normalize, stopwords, tokenize
+from assistant.text import analyze, is_stopword, stopwords, tokenize
 from assistant.understand.crosslingual import MAX_NAMES
 
 if TYPE_CHECKING:
@@ -81,10 +81,7 @@ class UnknownName:
         word the base uses (the office's own, «الداخلية»), two or more words it never uses, or one joined to a
         name link («عبد الوافي»). A single unknown word may be any noun («رئيس الجلسة»), and a stopword ends
         the name, so neither is taken for one."""
-        words = p.lex.words
-        titles = {normalize(w) for w in words.person_titles}
-        links = {normalize(w) for w in words.name_links}
-        stops = stopwords()
+        titles, links, stops = p.lex.person_titles, p.lex.name_links, stopwords()
         tokens = tokenize(turn.frame.text)
         known = [t.isascii() or is_stopword(t, stops) or p.vocab.is_known(t) for t in tokens]
         found: list[str] = []

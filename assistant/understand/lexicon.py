@@ -237,6 +237,16 @@ class Lexicon:
         return list(dict.fromkeys(words))
 
     @cached_property
+    def person_titles(self) -> frozenset[str]:
+        """The offices and trades that introduce a person (``person_titles``), normalised."""
+        return frozenset(normalize(w) for w in self.words.person_titles)
+
+    @cached_property
+    def name_links(self) -> frozenset[str]:
+        """The words that join an Arabic name's parts («عبد», «بن»), normalised."""
+        return frozenset(normalize(w) for w in self.words.name_links)
+
+    @cached_property
     def question_words(self) -> frozenset[str]:
         """The one-word intent cues, normalised («ما», «ماذا», «متى», «كم»)."""
         return frozenset(normalize(w) for ws in self.words.intents.values() for w in ws if " " not in w.strip())
