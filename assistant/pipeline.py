@@ -343,7 +343,7 @@ class Pipeline:
         """One or two occasions, and the question asks more than the answer's line says («Who handed him the
         flag in Glasgow, and which city was it for?»): each occasion's own account is said too."""
         ids = [c.source_id for c in draft.citations if c.kind == "record"]
-        if not draft.answerable or not 0 < len(ids) <= 2:
+        if not draft.answerable or not 0 < len(ids) <= self.settings.max_accounts:
             return
         # the places and names it filters on are the line's own; what else it asks may not be
         rest = [t for t in self.claims.residual_terms(frame.text) if t not in self.lex.name_stems]

@@ -98,6 +98,13 @@ class Settings(BaseSettings):
         "besides its cue, event and framing words; one that says more («في أي اجتماعات برز التعاون بين أجهزة "
         "الشرطة؟») asks something about them, and the articles are tried first (README: routing).",
     )
+    max_accounts: int = Field(
+        2,
+        ge=0,
+        description="A records answer of at most this many occasions also says each occasion's own account when "
+        "the question asks more than its lines say; one that asks for a thing no word of the base names («ما "
+        "الميزانية التي…؟») is refused when it would list more occasions than this (README: routing).",
+    )
     max_unknown_share: float | None = Field(
         None,
         ge=0.0,

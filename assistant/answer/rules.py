@@ -176,12 +176,25 @@ class Records:
             if draft is not None or "article" in f.flags:
                 return draft
         draft = p.records_draft(turn)
+        if draft is not None and self.unheld(turn, p, draft):
+            return p.refuse(guard.REFUSAL + f" (لا تذكر المصادر: {f.unlisted})", turn)
         if draft is not None and (strong or p.covers(f, draft)):
             if not draft.answerable:
                 draft.route = "refusal"
                 draft.suggestions = p.suggestions(turn)
             return draft
         return None
+
+    @staticmethod
+    def unheld(turn: Turn, p: Pipeline, draft: Draft) -> bool:
+        """The question asks for a thing no word of the base names («ما الميزانية التي رصدت لزيارات حموشي؟»,
+        «ما الهدايا التي تبادلها…؟»), and the answer would list more occasions than ``max_accounts``: a list of
+        trips answers another question. One or two occasions are said with their own accounts, which may
+        name it in other words («بأي وسام كُرّم…؟» of an account that says «الميدالية»)."""
+        f = turn.frame
+        if not f.unlisted or p.vocab.is_known(f.unlisted):
+            return False
+        return sum(c.kind == "record" for c in draft.citations) > p.settings.max_accounts
 
     @staticmethod
     def asks_more(turn: Turn, p: Pipeline) -> bool:

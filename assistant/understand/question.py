@@ -30,6 +30,7 @@ class Frame:
     days: tuple[tuple[int, int], ...] = ()  # (month, day) pairs: «13 شباط», «25 نوفمبر»
     what_about: bool = False  # «وماذا عن قطر؟»: swap the entities, keep the question
     uncountable: str | None = None  # «كم عدد سكان…؟»: the noun a count asks about, when the base cannot count it
+    unlisted: str | None = None  # «ما الهدايا التي…؟»: the noun a what/which question asks for, when no target
     flags: frozenset[str] = field(default_factory=frozenset)  # meeting article injection greeting ref
     followup: bool = False  # leans on an earlier turn
 
@@ -93,6 +94,30 @@ def _counted_noun(text: str, lex: Lexicon, counted: list[tuple[int, int]], names
         if len(seen) == 2:
             break
     return seen[0] if seen else None
+
+
+def _asked_noun(text: str, lex: Lexicon, counted: list[tuple[int, int]], names: list[tuple[int, int]]) -> str | None:
+    """What a «ما»/«أي»/«what» question asks for, when it is none of the things the records list: the first
+    content word after the cue, framing words and names passed over («ما تكلفة زيارات حموشي؟» → «تكلفة»,
+    «ما هو الطقس في الرياض…؟» → «الطقس»). None where that word is a target, an event kind or an event word
+    («ما الدول التي زارها…؟»), or in Latin script: an English word is no evidence of what an Arabic base
+    holds."""
+    cues = [m for m in lex.intent_cues.find(text) if m.payload in {"what", "list"}]
+    if not cues:
+        return None
+    start_at = cues[0].end
+    plain = lex.without_framing(text)  # blanked in place: spans stay those of ``text``
+    stops = stopwords()
+    for token, start, end in tokens_with_spans(plain[start_at:]):
+        start, end = start + start_at, end + start_at
+        if token.isdigit() or is_stopword(token, stops):
+            continue
+        if any(s <= start < e or s < end <= e for s, e in counted):
+            return None
+        if any(s <= start < e or s < end <= e for s, e in names):
+            continue
+        return None if token.isascii() else text[start:end]
+    return None
 
 
 def _what_about(lex: Lexicon, tokens: list[str]) -> bool:
@@ -201,5 +226,13 @@ def parse(question: str, lex: Lexicon) -> Frame:
             [(m.start, m.end) for m in found if m.payload.type != "kind"],
         )
         if intent == "count"
+        else None,
+        unlisted=_asked_noun(
+            text,
+            lex,
+            [(m.start, m.end) for m in (*target_matches, *events, *(m for m in found if m.payload.type == "kind"))],
+            [(m.start, m.end) for m in found if m.payload.type != "kind"],
+        )
+        if intent in {"what", "list"}
         else None,
     )

@@ -73,6 +73,25 @@ def test_the_records_never_count_what_they_do_not_hold(shipped: Ask) -> None:
         assert "لقاء" not in a.text
 
 
+def test_a_list_of_occasions_never_answers_what_no_word_of_the_base_names(shipped: Ask) -> None:
+    """«ما الميزانية…؟» names a thing the base never writes: listing every trip would answer another question,
+    so the records rule refuses and says what it lacks."""
+    for q, word in (
+        ("ما الميزانية التي رصدت لزيارات حموشي الخارجية سنة 2024؟", "الميزانية"),
+        ("ما الهدايا التي تبادلها حموشي مع نظرائه خلال زياراته؟", "الهدايا"),
+    ):
+        a = shipped(q)
+        assert a.rule == "records" and not a.answerable, q
+        assert word in a.text and "2024:" not in a.text
+
+
+def test_one_occasion_is_said_with_its_account_though_the_word_asked_is_not_the_bases(shipped: Ask) -> None:
+    """«وسام» is not a word of the base, but the Paris occasion's account says «الميدالية»: one or two
+    occasions (``max_accounts``) keep their accounts, which may name the thing in other words."""
+    a = shipped("بأي وسام كُرّم حموشي خلال زيارته لفرنسا؟")
+    assert a.answerable and "الميدالية" in a.text
+
+
 @pytest.mark.parametrize(
     ("question", "asks_more"),
     [

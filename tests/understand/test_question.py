@@ -174,6 +174,24 @@ def test_what_a_count_counts(lex: Lexicon, question: str, counted: str | None) -
     assert parse(question, lex).uncountable == counted
 
 
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("ما الهدايا التي تبادلها حموشي مع نظرائه؟", "الهدايا"),
+        ("ما تكلفة الزيارات التي قام بها حموشي؟", "تكلفة"),  # the head of «تكلفة الزيارات», not the event
+        ("ما هو الطقس في الرياض أثناء زيارة حموشي؟", "الطقس"),  # «هو» is passed over
+        ("ماذا قال حموشي في لندن؟", None),  # framing verbs and names are passed over: nothing is asked for
+        ("ما هي الدول التي زارها حموشي؟", None),  # a target the records list
+        ("ما المواضيع التي ناقشها حموشي؟", None),
+        ("ما اللقاءات التي عقدها حموشي في شتنبر؟", None),  # an event word
+        ("What gifts did Hammouchi exchange?", None),  # English words are no evidence of an Arabic base
+        ("كم كلفت زيارات حموشي؟", None),  # a count: ``uncountable`` says it
+    ],
+)
+def test_what_a_what_question_asks_for(lex: Lexicon, question: str, asked: str | None) -> None:
+    assert parse(question, lex).unlisted == asked
+
+
 def test_a_collections_own_event_nouns_count_in_the_accusative(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A new collection's event nouns («حفل») count what «كم» asks about in the accusative too («كم حفلاً»),
     with no change to the global question words."""
