@@ -199,10 +199,10 @@ class Pipeline:
         articles that mention every year the question names: «كم طفلا طُعّم عام 2019؟» asks about a year an
         article of 2023 does not speak of, and its sentences would answer another year's question."""
         where: dict[str, Any] = {"kind": "article"}
-        if not (turn.scope.named and turn.scope.articles) and not turn.frame.years:
+        if not (turn.scope.named and turn.scope.articles) and not turn.frame.named_years:
             return where
         articles = self._scope_articles(turn)
-        for year in turn.frame.years:
+        for year in turn.frame.named_years:
             dated = self.article.articles_with(str(year))
             articles = [a for a in articles if a in dated]
         return {"$and": [where, {"article_id": {"$in": articles or ["\x00none"]}}]}
@@ -216,7 +216,7 @@ class Pipeline:
         """What the question names that the base never mentions: a year no article in its scope mentions, a
         country or city neither the articles nor the records speak of («طنجة» in a base about Essaouira)."""
         pool = set(self._scope_articles(turn))
-        years = [str(y) for y in turn.frame.years if not self.article.articles_with(str(y)) & pool]
+        years = [str(y) for y in turn.frame.named_years if not self.article.articles_with(str(y)) & pool]
         places = [
             m.payload.label
             for m in self.lex.entities.find(turn.frame.text)

@@ -145,7 +145,7 @@ class ClaimsEngine:
             for c in self.by_article[a].values()
             if c.kind in {"count_meetings", "count_countries"}
         }
-        numbers = {int(n) for n in re.findall(r"\d+", normalize(frame.text)) if int(n) not in frame.years}
+        numbers = {int(n) for n in re.findall(r"\d+", normalize(frame.text)) if int(n) not in frame.named_years}
         return bool(numbers) and numbers <= stated
 
     # --- answers ------------------------------------------------------------------------------------

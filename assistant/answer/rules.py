@@ -165,6 +165,9 @@ class Records:
         f = turn.frame
         if not turn.scope.collections or not p.about_events(f) or not p.records_question(f):
             return None
+        named = [str(y) for y in f.named_years if y not in f.years and not p.vocab.writes(str(y))]
+        if named:  # «كأس العالم 2034» of a base that speaks of 2030 only: not the records' own years, no sources'
+            return p.refuse(guard.REFUSAL + f" (لا تذكر المصادر: {'، '.join(named)})", turn)
         if f.uncountable:  # «كم عدد الإرهابيين…؟»: the records count events; an article may state that number
             return p.article_draft(turn) or p.refuse(guard.REFUSAL + f" (لا تحصي المصادر: {f.uncountable})", turn)
         # a reason for a topic is said in prose if anywhere: the records say which occasions discussed it, not

@@ -255,6 +255,10 @@ class Vocabulary:
         known by do not count: «Iraq» is known as a country name, but an Arabic base never writes it)."""
         return token.isdigit() or bool(self._readings(token) & (self.df.keys() | self.words))
 
+    def writes(self, term: str) -> bool:
+        """The base's text has this very term, a number too («2030»), where ``is_known`` takes any number."""
+        return term in self.df
+
     def _misspelt(self, token: str) -> bool:
         """One slip away from a word the base uses («روتشليد» for «روتشيلد», a swap counting
         as one): a typo is not a topic the base lacks. Long words only: short ones have too many neighbours."""

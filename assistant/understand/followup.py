@@ -43,6 +43,7 @@ def merge(current: Frame, previous: Frame | None) -> Frame:
         target=current.target or previous.target,
         entities=tuple(kept) + current.entities,
         years=current.years or previous.years,
+        named_years=current.named_years or previous.named_years,
         days=current.days or (previous.days if not current.filters else ()),
         order=current.order if current.order else (previous.order if not current.filters else None),
         flags=current.flags | (previous.flags & {"meeting", "article"}),

@@ -57,6 +57,9 @@ class QuestionWords(BaseModel):
     # words that introduce a person by office or trade («وزير», «المدرب»): the name after them is a person's
     person_titles: list[str] = Field(default_factory=list)
     name_links: list[str] = Field(default_factory=list)  # inside an Arabic name: «عبد», «بن», «أبو»
+    # words after which a year says when («سنة 2024», «خلال 2024»); after another word it is part of a name
+    # («كأس العالم 2030»). Empty: every year says when.
+    year_cues: list[str] = Field(default_factory=list)
 
 
 def load_question_words(knowledge_dir: Path) -> QuestionWords:
@@ -200,6 +203,12 @@ class Lexicon:
         only where a count names what it counts, since elsewhere that form of an event verb is another word
         («حلا» is a solution, «عقدا» a contract)."""
         return self._cues({"meeting": accusatives(self.event_words)})
+
+    @cached_property
+    def year_cues(self) -> frozenset[str]:
+        """``year_cues`` and the event words, as tokens: «لقاءات 2024» asks about that year's events too."""
+        words = [*self.words.year_cues, *self.event_words]
+        return frozenset(t for w in words if len(tokenize(w)) == 1 for t in tokenize(w))
 
     @cached_property
     def order_cues(self) -> PhraseMatcher[str]:

@@ -6,13 +6,14 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.models import Intent
-from assistant.text import is_stopword, light_stem, normalize, stopwords, tokenize, tokens_with_spans
+from assistant.text import Match, is_stopword, light_stem, normalize, stopwords, tokenize, tokens_with_spans
 from assistant.understand.lexicon import Entity, Lexicon
 
 YEAR = re.compile(r"\b(19\d{2}|20\d{2})\b")
 MONTH_NUMBER = re.compile(r"(?:\bشهر|\bالشهر|\bmonth)\s+(\d{1,2})\b")
 DAY_BEFORE = re.compile(r"(?:^|\s)(\d{1,2})\s*$")
 RANGE_WORDS = ("بين", "من", "between", "from")
+NAMED = frozenset({"subject", "person", "agency", "country", "city", "region"})  # names a year may follow
 # «who» before «when»/«where»: «Who is the Brazilian police chief he met, and where?» asks for a person
 INTENT_ORDER: tuple[Intent, ...] = ("count", "who", "when", "where", "yesno", "why", "list", "what")
 LISTABLE = {"country", "city", "meeting", "person", "agreement"}
@@ -29,6 +30,7 @@ class Frame:
     order: str | None = None  # first | last
     days: tuple[tuple[int, int], ...] = ()  # (month, day) pairs: «13 شباط», «25 نوفمبر»
     what_about: bool = False  # «وماذا عن قطر؟»: swap the entities, keep the question
+    named_years: tuple[int, ...] = ()  # every year it names, «كأس العالم 2030» too (``years``: those that say when)
     uncountable: str | None = None  # «كم عدد سكان…؟»: the noun a count asks about, when the base cannot count it
     unlisted: str | None = None  # «ما الهدايا التي…؟»: the noun a what/which question asks for, when no target
     flags: frozenset[str] = field(default_factory=frozenset)  # meeting article injection greeting ref
@@ -94,6 +96,44 @@ def _counted_noun(text: str, lex: Lexicon, counted: list[tuple[int, int]], names
         if len(seen) == 2:
             break
     return seen[0] if seen else None
+
+
+def _years(text: str, lex: Lexicon, found: list[Match[Entity]]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(the years that say when, every year named). A year says when after a year cue (``year_cues``: «سنة
+    2024», «خلال 2024», «in 2024»), an event word («لقاءات 2024»), a month («5 دجنبر 2024») or first; the
+    subject's, a person's or a place's name between them changes nothing («زيارات حموشي 2024»). After any
+    other word it is part of a name («كأس العالم 2030», «دورة 2025 للإنتربول», «خطة العمل 2025-2026»): the
+    question is not about that year's events. A year joined to one before it («2025-2026», «2023 و2024»)
+    reads as that one does. Without year cues (an older questions file) every year says when."""
+    tokens = tokens_with_spans(text)
+    kinds: dict[int, str] = {}  # token index -> "month" | "name"
+    for m in found:
+        kind = "month" if m.payload.type == "month" else "name" if m.payload.type in NAMED else None
+        if kind:
+            for i, (_, start, _end) in enumerate(tokens):
+                if m.start <= start < m.end:
+                    kinds[i] = kind
+    cues = lex.year_cues if lex.words.year_cues else frozenset()
+    when: list[int] = []
+    named: list[int] = []
+    states: dict[int, bool] = {}
+    for i, (token, _, _) in enumerate(tokens):
+        if not YEAR.fullmatch(token):
+            continue
+        j = i - 1
+        while j >= 0 and (kinds.get(j) == "name" or tokens[j][0] in {"و", "-"}):
+            j -= 1
+        if not cues or j < 0:
+            says_when = True
+        elif j in states:  # «2025-2026», «2023 و2024»: as the year it is joined to
+            says_when = states[j]
+        else:
+            says_when = kinds.get(j) == "month" or tokens[j][0] in cues
+        states[i] = says_when
+        named.append(int(token))
+        if says_when:
+            when.append(int(token))
+    return tuple(when), tuple(named)
 
 
 def _asked_noun(text: str, lex: Lexicon, counted: list[tuple[int, int]], names: list[tuple[int, int]]) -> str | None:
@@ -195,7 +235,7 @@ def parse(question: str, lex: Lexicon) -> Frame:
     if any(p.lower() in text.lower() for p in lex.words.injection_patterns):
         flags |= {"injection"}
     order = next((m.payload for m in lex.order_cues.find(text)), None)
-    years = tuple(int(y) for y in YEAR.findall(normalize(text)))
+    years, named_years = _years(text, lex, found)
     if intent == "unknown" and any(e.type not in {"subject", "article"} for e in entities):
         intent = "what"
     if intent == "what" and targets and targets[0] in LISTABLE:  # «ما البلدان التي زارها…؟» lists
@@ -206,6 +246,7 @@ def parse(question: str, lex: Lexicon) -> Frame:
         target=targets[0] if targets else None,
         entities=entities,
         years=years,
+        named_years=named_years,
         order=order,
         flags=flags,
         followup=_starts_followup(lex, tokens) or ("ref" in flags and not entities),

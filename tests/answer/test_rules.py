@@ -85,6 +85,16 @@ def test_a_list_of_occasions_never_answers_what_no_word_of_the_base_names(shippe
         assert word in a.text and "2024:" not in a.text
 
 
+def test_a_year_that_names_an_event_does_not_filter_the_records(shipped: Ask) -> None:
+    """«كأس العالم 2030» names the event; the records of 2024 answer it. A year the sources never write
+    («كأس العالم 2034») is refused by name rather than answered from the 2030 occasions."""
+    a = shipped("هل ناقش حموشي تنظيم كأس العالم 2030 مع إسبانيا؟")
+    assert a.answerable and a.rule == "records"
+    assert "لقاءات سنة 2030" not in a.text
+    b = shipped("هل ناقش حموشي تنظيم كأس العالم 2034 مع السعودية؟")
+    assert not b.answerable and "2034" in b.text
+
+
 def test_one_occasion_is_said_with_its_account_though_the_word_asked_is_not_the_bases(shipped: Ask) -> None:
     """«وسام» is not a word of the base, but the Paris occasion's account says «الميدالية»: one or two
     occasions (``max_accounts``) keep their accounts, which may name the thing in other words."""

@@ -192,6 +192,34 @@ def test_what_a_what_question_asks_for(lex: Lexicon, question: str, asked: str |
     assert parse(question, lex).unlisted == asked
 
 
+@pytest.mark.parametrize(
+    ("question", "years", "named"),
+    [
+        ("كم لقاء عقد حموشي سنة 2024؟", (2024,), (2024,)),
+        ("لقاءات حموشي 2024", (2024,), (2024,)),  # after an event word, the subject's name between them
+        ("متى زار حموشي مدريد في 5 ماي 2024؟", (2024,), (2024,)),
+        ("كم لقاء بين 2023 و2024؟", (2023, 2024), (2023, 2024)),  # joined to a year that says when
+        ("شحال من لقاء دار حموشي فـ2024؟", (2024,), (2024,)),  # a clitic «ف» before the digits
+        ("How many meetings in 2023?", (2023,), (2023,)),
+        ("هل ناقش حموشي تنظيم كأس العالم 2030 مع إسبانيا؟", (), (2030,)),  # part of a name
+        ("ما خطة العمل 2025-2026 التي وقعها حموشي مع بلجيكا؟", (), (2025, 2026)),
+        ("ما الذي تسلمه حموشي في غلاسكو استعدادا لاستضافة مراكش دورة 2025 للإنتربول؟", (), (2025,)),
+    ],
+)
+def test_a_year_says_when_only_in_a_time_position(
+    lex: Lexicon, question: str, years: tuple[int, ...], named: tuple[int, ...]
+) -> None:
+    frame = parse(question, lex)
+    assert (frame.years, frame.named_years) == (years, named)
+
+
+def test_without_year_cues_every_year_says_when() -> None:
+    """An older questions file has no ``year_cues``: every year filters, as before they existed."""
+    words = load_question_words(KNOWLEDGE).model_copy(update={"year_cues": []})
+    old = Lexicon(load_knowledge(KNOWLEDGE), words)
+    assert parse("هل ناقش حموشي كأس العالم 2030؟", old).years == (2030,)
+
+
 def test_a_collections_own_event_nouns_count_in_the_accusative(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A new collection's event nouns («حفل») count what «كم» asks about in the accusative too («كم حفلاً»),
     with no change to the global question words."""
