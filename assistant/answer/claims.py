@@ -78,7 +78,7 @@ class ClaimsEngine:
                 return self._metadata(articles[0])  # the one named, or the one its words describe
             return self._each_article(articles)  # «متى نُشر المقال؟» of a base of several, naming none
         kind: Callable[[str], Draft | None] | None = None
-        if "busiest" in frame.flags and not places and frame.target not in {"country", "city"}:
+        if "busiest" in frame.flags and not places and frame.target not in {"country", "city", "region"}:
             kind = self._busiest
         elif frame.target == "axis" and not places:  # «محاور التعاون الأمني» may also name a topic; «كم محوراً»
             kind = self._axes

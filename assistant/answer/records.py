@@ -231,7 +231,7 @@ class RecordsEngine:
             return self._nothing(frame, sel)
         cites = [self.cite(r, self._highlights(frame, r)) for r in recs]
         intent, target = frame.intent, frame.target
-        if "busiest" in frame.flags and target in {"country", "city"}:
+        if "busiest" in frame.flags and target in {"country", "city", "region"}:
             return self._busiest(recs, target, scope)
         if intent == "count":
             if target == "country":
@@ -331,17 +331,29 @@ class RecordsEngine:
         return bool(isos or cities) and all(named(r) for r in recs)
 
     def _busiest(self, recs: list[EventRecord], target: str, scope: str) -> Draft:
-        """«ما الدولة الأكثر لقاءات؟»: the countries (or cities) with the most occasions, ties included."""
-        key = (lambda r: r.country.ar) if target == "country" else (lambda r: r.city.ar)
+        """«ما الدولة الأكثر لقاءات؟»: the countries (or cities, or continents) with the most occasions, ties
+        included. An occasion counts under each continent of its counterpart's country (``continent`` in
+        regions.yaml; every region where none is marked)."""
         groups: dict[str, list[EventRecord]] = {}
         for r in recs:
-            groups.setdefault(key(r), []).append(r)
+            for name in self._groups_of(r, target):
+                groups.setdefault(name, []).append(r)
+        if not groups:
+            return Draft(f"لا تنسب السجلات الموثقة{scope} هذه المناسبات إلى أي قارة.", False, [])
         top = max(len(g) for g in groups.values())
         best = [name for name, g in groups.items() if len(g) == top]
         chosen = [r for name in best for r in groups[name]]
         text = f"حسب السجلات الموثقة{scope}: {arabic.join_ar(best)} ({arabic.meetings(top)}"
         text += " لكل منها).\n" if len(best) > 1 else ").\n"
         return Draft(text + self._bullets(chosen, self.line), True, [self.cite(r) for r in chosen])
+
+    def _groups_of(self, r: EventRecord, target: str) -> list[str]:
+        if target == "country":
+            return [r.country.ar]
+        if target == "city":
+            return [r.city.ar]
+        parts = [g for g in self.ref.regions if g.continent] or list(self.ref.regions)
+        return [g.ar for g in parts if r.country.iso in g.members]
 
     def _nothing(self, frame: Frame, sel: Selection) -> Draft:
         subject = next((self.subject[r.id] for r in self.records), "")

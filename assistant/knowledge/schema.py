@@ -188,6 +188,7 @@ class Region(Strict):
     en: str
     aliases: list[str] = Field(default_factory=list)
     members: list[str] = Field(min_length=1)
+    continent: bool = Field(False, description="One of the parts of the world «أي قارة…؟» compares.")
 
 
 class Month(Strict):

@@ -24,7 +24,7 @@ FIRST_WORD_ONLY = {"yesno"}
 class Frame:
     text: str
     intent: Intent = "unknown"
-    target: str | None = None  # country city meeting person topic agreement
+    target: str | None = None  # country city region meeting person topic agreement …
     entities: tuple[Entity, ...] = ()
     years: tuple[int, ...] = ()
     order: str | None = None  # first | last

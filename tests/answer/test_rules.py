@@ -95,6 +95,41 @@ def test_a_year_that_names_an_event_does_not_filter_the_records(shipped: Ask) ->
     assert not b.answerable and "2034" in b.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "أي قارة زارها حموشي أكثر من غيرها؟",
+        "ما المنطقة التي عرفت أكثر لقاءات حموشي؟",
+        "Which continent did Hammouchi visit most?",
+    ],
+)
+def test_the_busiest_continent_is_counted_from_the_records(shipped: Ask, question: str) -> None:
+    """«أي قارة… أكثر» compares continents (``continent`` in regions.yaml), not months: before, the busiest
+    months were said."""
+    a = shipped(question)
+    first = a.text.split("\n")[0]
+    assert a.rule == "records" and a.answerable
+    assert "أوروبا" in first and "ماي" not in first
+
+
+def test_without_continents_marked_every_region_groups(tmp_path: Path) -> None:
+    import shutil
+
+    from assistant.answer.records import RecordsEngine
+    from assistant.knowledge.loader import load_knowledge
+    from assistant.settings import REPO_ROOT
+
+    kb_dir = tmp_path / "knowledge"
+    shutil.copytree(REPO_ROOT / "knowledge", kb_dir, symlinks=True)
+    regions = kb_dir / "reference" / "regions.yaml"
+    regions.write_text(regions.read_text(encoding="utf-8").replace("  continent: true\n", ""), encoding="utf-8")
+    engine = RecordsEngine(load_knowledge(kb_dir))
+    doha = next(r for r in engine.records if r.city.latin == "Doha")
+    assert {"الخليج", "الشرق الأوسط", "آسيا"} <= set(engine._groups_of(doha, "region"))
+    shipped_engine = RecordsEngine(load_knowledge(REPO_ROOT / "knowledge"))
+    assert shipped_engine._groups_of(doha, "region") == ["آسيا"]
+
+
 def test_one_occasion_is_said_with_its_account_though_the_word_asked_is_not_the_bases(shipped: Ask) -> None:
     """«وسام» is not a word of the base, but the Paris occasion's account says «الميدالية»: one or two
     occasions (``max_accounts``) keep their accounts, which may name the thing in other words."""
