@@ -48,6 +48,7 @@ def lex() -> Lexicon:
         ("In what year did he visit Qatar?", "when"),
         ("How long did the visit last?", "count"),
         ("What percentage of the meetings were in Europe?", "count"),
+        ("ما نسبة اللقاءات التي جرت في أوروبا؟", "count"),  # a share is a number, in Arabic as in English
         ("How did he travel?", "why"),
         # English asks with its first word; a later one joins a clause
         ("What did he discuss when the Brazilian police chief came to Agadir?", "what"),
