@@ -243,3 +243,18 @@ def test_a_collections_own_event_nouns_count_in_the_accusative(tmp_path) -> None
 def test_an_event_verbs_accusative_form_is_no_event_outside_a_count(lex: Lexicon) -> None:
     """«حل» is an event word («حل بالرياض»); «حلا» is a solution, and only a count reads it as a counted noun."""
     assert "meeting" not in parse("هل وجد المغرب حلا لمشكلة الهجرة؟", lex).flags
+
+
+@pytest.mark.parametrize(
+    ("question", "region"),
+    [
+        ("Which Latin American country does the article mention?", "أمريكا اللاتينية"),
+        ("ما هي الدولة الأمريكية اللاتينية التي ذكرها المقال؟", "أمريكا اللاتينية"),
+        ("Which Middle Eastern countries did Hammouchi visit?", "الشرق الأوسط"),
+    ],
+)
+def test_a_regions_adjective_names_the_region_not_a_country_inside_it(lex: Lexicon, question: str, region: str) -> None:
+    """«Latin American» is the region (the longest match), not «American», the United States."""
+    frame = parse(question, lex)
+    assert [e.label for e in frame.of("region")] == [region]
+    assert not frame.of("country")
