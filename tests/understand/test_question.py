@@ -245,16 +245,13 @@ def test_an_event_verbs_accusative_form_is_no_event_outside_a_count(lex: Lexicon
     assert "meeting" not in parse("هل وجد المغرب حلا لمشكلة الهجرة؟", lex).flags
 
 
-@pytest.mark.parametrize(
-    ("question", "region"),
-    [
-        ("Which Latin American country does the article mention?", "أمريكا اللاتينية"),
-        ("ما هي الدولة الأمريكية اللاتينية التي ذكرها المقال؟", "أمريكا اللاتينية"),
-        ("Which Middle Eastern countries did Hammouchi visit?", "الشرق الأوسط"),
-    ],
-)
-def test_a_regions_adjective_names_the_region_not_a_country_inside_it(lex: Lexicon, question: str, region: str) -> None:
+def test_a_regions_adjective_names_the_region_not_a_country_inside_it(lex: Lexicon) -> None:
     """«Latin American» is the region (the longest match), not «American», the United States."""
-    frame = parse(question, lex)
-    assert [e.label for e in frame.of("region")] == [region]
-    assert not frame.of("country")
+    cases = {
+        "Which Latin American country does the article mention?": "أمريكا اللاتينية",
+        "ما هي الدولة الأمريكية اللاتينية التي ذكرها المقال؟": "أمريكا اللاتينية",
+        "Which Middle Eastern countries did Hammouchi visit?": "الشرق الأوسط",
+    }
+    for question, region in cases.items():
+        frame = parse(question, lex)
+        assert ([e.label for e in frame.of("region")], frame.of("country")) == ([region], []), question
