@@ -130,6 +130,15 @@ def test_without_continents_marked_every_region_groups(tmp_path: Path) -> None:
     assert shipped_engine._groups_of(doha, "region") == ["آسيا"]
 
 
+def test_english_event_verbs_in_their_forms_and_a_delegation_that_is_a_guest(shipped: Ask) -> None:
+    """«sign» is the collection's event verb as «signed» is; «the UK delegation» is a delegation received,
+    not a multilateral meeting (only «led the delegation» names one)."""
+    signed = shipped("What agreement did Morocco sign with Brazil?")
+    assert signed.rule == "records" and "مذكرة تفاهم" in signed.text
+    guest = shipped("What did Hammouchi discuss with the UK delegation in October?")
+    assert guest.answerable and "متعدد الأطراف" not in guest.text and "الهجرة" in guest.text
+
+
 def test_one_occasion_is_said_with_its_account_though_the_word_asked_is_not_the_bases(shipped: Ask) -> None:
     """«وسام» is not a word of the base, but the Paris occasion's account says «الميدالية»: one or two
     occasions (``max_accounts``) keep their accounts, which may name the thing in other words."""
