@@ -504,7 +504,8 @@ def build_pipeline(
     def residual_terms(question: str) -> list[str]:
         return list(residual(question))
 
-    claims = ClaimsEngine(kb, records_for, residual_terms, article.terms_of, settings.max_listed_articles)
+    names = frozenset(t for w in lexicon.words.name_words for t in analyze(w))
+    claims = ClaimsEngine(kb, records_for, residual_terms, article.terms_of, settings.max_listed_articles, names)
     return Pipeline(
         settings,
         lexicon,

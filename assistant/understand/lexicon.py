@@ -60,6 +60,7 @@ class QuestionWords(BaseModel):
     # words after which a year says when («سنة 2024», «خلال 2024»); after another word it is part of a name
     # («كأس العالم 2030»). Empty: every year says when.
     year_cues: list[str] = Field(default_factory=list)
+    name_words: list[str] = Field(default_factory=list)  # «ما اسم…؟»: the question asks for a name
 
 
 def load_question_words(knowledge_dir: Path) -> QuestionWords:

@@ -139,6 +139,12 @@ def test_english_event_verbs_in_their_forms_and_a_delegation_that_is_a_guest(shi
     assert guest.answerable and "متعدد الأطراف" not in guest.text and "الهجرة" in guest.text
 
 
+def test_the_subject_described_is_named(shipped: Ask) -> None:
+    """«ما اسم المدير العام للأمن الوطني؟» describes the subject by office (a ref) and asks for a name."""
+    a = shipped("ما اسم المدير العام للأمن الوطني؟")
+    assert a.rule == "claims" and a.text.startswith("عبد اللطيف حموشي")
+
+
 def test_one_occasion_is_said_with_its_account_though_the_word_asked_is_not_the_bases(shipped: Ask) -> None:
     """«وسام» is not a word of the base, but the Paris occasion's account says «الميدالية»: one or two
     occasions (``max_accounts``) keep their accounts, which may name the thing in other words."""
