@@ -37,13 +37,14 @@ from assistant.text import analyze, tokenize
 from assistant.understand import scope as scoping
 from assistant.understand.crosslingual import BRIDGED, CrossLingual, NameIndex
 from assistant.understand.followup import merge
-from assistant.understand.lexicon import Lexicon, load_question_words
+from assistant.understand.lexicon import Entity, Lexicon, load_question_words
 from assistant.understand.question import Frame, parse
 from assistant.understand.respace import respace
 from assistant.understand.respell import Respeller
 from assistant.understand.scope import Scope
 
 QueryEmbedder = Callable[[str], Sequence[float]]
+MENTIONABLE = frozenset({"country", "city", "region", "person", "agency"})  # what «هل ذكر المقال…؟» asks of
 
 
 @dataclass
@@ -226,6 +227,42 @@ class Pipeline:
             and not any(self.vocab.is_known(w, typos=False) for w in tokenize(turn.frame.text[m.start : m.end]))
         ]
         return years + list(dict.fromkeys(places))
+
+    def mentioned(self, turn: Turn) -> Draft | None:
+        """«هل ذكر المقال بلجيكا؟»: whether the articles in scope name a place or a person, with the sentence
+        that does, and what the records hold of it when they do not. None for any other question (one that says
+        more than its names and mention words), and in a base of more articles than ``max_listed_articles``
+        where none is named (each would be read)."""
+        f = turn.frame
+        things = [e for e in f.entities if e.type in MENTIONABLE]
+        if f.intent != "yesno" or "article" not in f.flags or not things:
+            return None
+        if [t for t in self.claims.residual_terms(f.text) if t not in self.lex.name_stems]:
+            return None
+        articles = self._scope_articles(turn)
+        if len(articles) > self.settings.max_listed_articles:
+            return None
+        lines: list[str] = []
+        citations = []
+        for e in things:
+
+            def names(text: str, e: Entity = e) -> bool:
+                found = self.lex.entities.find(text)
+                return any(m.payload.type == e.type and m.payload.value == e.value for m in found)
+
+            cite = self.article.mention(articles, names)
+            if cite is not None:
+                lines.append(f"نعم، يذكر المقال {e.label}: «{cite.quote}»")
+                citations.append(cite)
+                continue
+            lines.append(f"لا، لا يذكر المقال {e.label}.")
+            if turn.scope.collections:
+                engine = self.records_for(turn.scope.collections)
+                recs = engine.select(f.with_(entities=(e,), order=None, days=())).records
+                if recs:
+                    lines.append(f"وفي السجلات الموثقة عن {e.label}: {arabic.meetings(len(recs))}.")
+                    citations += [engine.cite(r) for r in recs]
+        return Draft("\n".join(lines), True, citations, route="article")
 
     def articles_in_order(self, turn: Turn) -> list[str]:
         """The scope's articles; when several and none was named, the most relevant first."""

@@ -398,6 +398,15 @@ class ArticleEngine:
             text = f"{direct}\n{text}"
         return Draft(text, True, citations, route="article", direct=direct), assessment
 
+    def mention(self, article_ids: Sequence[str], names: Callable[[str], bool]) -> Citation | None:
+        """The first sentence of these articles that ``names`` (a test of a sentence's text) says names it."""
+        for aid in article_ids:
+            article = self.kb.article(aid)
+            for s, e in self.spans.get(aid, ()):
+                if names(article.body[s:e]):
+                    return article_citation(article, s, article.body[s:e].strip())
+        return None
+
     def _spelt(self, cross: CrossLingual, text: str) -> set[str]:
         """The stems of the words of ``text`` that spell one of a cross-lingual question's names, and those of
         the Arabic names of its places, months and topics."""

@@ -152,7 +152,9 @@ class ArticleAsked:
 
     def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
         flags = turn.frame.flags
-        return p.article_draft(turn) if "article" in flags and "records" not in flags else None
+        if "article" not in flags or "records" in flags:
+            return None
+        return p.mentioned(turn) or p.article_draft(turn)
 
 
 class Records:

@@ -145,6 +145,16 @@ def test_the_subject_described_is_named(shipped: Ask) -> None:
     assert a.rule == "claims" and a.text.startswith("عبد اللطيف حموشي")
 
 
+def test_whether_the_article_names_a_place_is_answered_from_its_text(shipped: Ask) -> None:
+    """«هل ذكر المقال…؟» of a place: yes with the sentence that names it (in any of its spellings: the article
+    writes «البرزايل»), or no, with what the records hold of it."""
+    yes = shipped("هل ذكر المقال البرازيل؟")
+    assert yes.rule == "article_asked" and yes.text.startswith("نعم") and "كالبرزايل" in yes.text
+    no = shipped("Does the article mention Belgium?")
+    assert no.answerable and no.text.startswith("لا، لا يذكر المقال بلجيكا") and "لقاءان" in no.text
+    assert shipped("هل ذكر المقال اليابان؟").text == "لا، لا يذكر المقال اليابان."
+
+
 def test_one_occasion_is_said_with_its_account_though_the_word_asked_is_not_the_bases(shipped: Ask) -> None:
     """«وسام» is not a word of the base, but the Paris occasion's account says «الميدالية»: one or two
     occasions (``max_accounts``) keep their accounts, which may name the thing in other words."""
