@@ -207,7 +207,10 @@ class Lexicon:
 
     @cached_property
     def year_cues(self) -> frozenset[str]:
-        """``year_cues`` and the event words, as tokens: «لقاءات 2024» asks about that year's events too."""
+        """``year_cues`` and the event words, as tokens: «لقاءات 2024» asks about that year's events too. Empty
+        for a questions file without year cues (an older one): every year then says when."""
+        if not self.words.year_cues:
+            return frozenset()
         words = [*self.words.year_cues, *self.event_words]
         return frozenset(t for w in words if len(tokenize(w)) == 1 for t in tokenize(w))
 

@@ -58,15 +58,23 @@ def _strip_conj(token: str) -> str:
     return token[1:] if len(token) > 2 and token[0] in "وف" else token
 
 
-def _counted_noun(text: str, lex: Lexicon, counted: list[tuple[int, int]], names: list[tuple[int, int]]) -> str | None:
+Spans = list[tuple[int, int]]
+
+
+def _within(spans: Spans, start: int, end: int) -> bool:
+    """The token at [start, end) overlaps one of ``spans`` (a phrase a matcher found)."""
+    return any(s <= start < e or s < end <= e for s, e in spans)
+
+
+def _counted_noun(text: str, lex: Lexicon, cues: list[Match[str]], counted: Spans, names: Spans) -> str | None:
     """What a count question counts when the base cannot count it. Arabic names what «كم» counts right after
     it («كم بلداً») or later after «من» («كم زار حموشي من دولة؟»); English may put an adjective first («how
     many foreign officials»). So: the first content word after the cue, unless it, or a second one after
     «من» (or in Latin script), is a target, an event kind or an event word. A name (the subject, a place, a
     month) says whose or where, not what, and is passed over: «كم يتقاضى حموشي من أجر؟» and «كم كلفت زيارات
     حموشي؟» count no event, «كم مرة زار حموشي مدريد؟» does. A cue that asks an amount (``amount_words``,
-    «how much») counts nothing."""
-    cues = [m for m in lex.intent_cues.find(text) if m.payload == "count"]
+    «how much») counts nothing. ``cues``: the question's intent cues, as ``parse`` found them."""
+    cues = [m for m in cues if m.payload == "count"]
     if not cues:
         return None
     cue = text[cues[0].start : cues[0].end]
@@ -78,18 +86,14 @@ def _counted_noun(text: str, lex: Lexicon, counted: list[tuple[int, int]], names
     after_min = False  # the word follows «من»: where Arabic names the counted noun when it is not next to «كم»
     for token, start, end in tokens_with_spans(text[cues[0].end :]):
         start, end = start + cues[0].end, end + cues[0].end
-
-        def within(spans: list[tuple[int, int]], start: int = start, end: int = end) -> bool:
-            return any(s <= start < e or s < end <= e for s, e in spans)
-
         if token == "من":
             after_min = True
             continue
         if token in skip or light_stem(token) in skip or is_stopword(token, stops):
             continue  # «كم عددها», «أشحال من…»
-        if within(counted):
+        if _within(counted, start, end):
             return None if not seen or after_min or token.isascii() else seen[0]
-        if within(names):
+        if _within(names, start, end):
             continue
         seen.append(text[start:end])
         after_min = False
@@ -113,7 +117,7 @@ def _years(text: str, lex: Lexicon, found: list[Match[Entity]]) -> tuple[tuple[i
             for i, (_, start, _end) in enumerate(tokens):
                 if m.start <= start < m.end:
                     kinds[i] = kind
-    cues = lex.year_cues if lex.words.year_cues else frozenset()
+    cues = lex.year_cues
     when: list[int] = []
     named: list[int] = []
     states: dict[int, bool] = {}
@@ -136,13 +140,13 @@ def _years(text: str, lex: Lexicon, found: list[Match[Entity]]) -> tuple[tuple[i
     return tuple(when), tuple(named)
 
 
-def _asked_noun(text: str, lex: Lexicon, counted: list[tuple[int, int]], names: list[tuple[int, int]]) -> str | None:
+def _asked_noun(text: str, lex: Lexicon, cues: list[Match[str]], counted: Spans, names: Spans) -> str | None:
     """What a «ما»/«أي»/«what» question asks for, when it is none of the things the records list: the first
     content word after the cue, framing words and names passed over («ما تكلفة زيارات حموشي؟» → «تكلفة»,
     «ما هو الطقس في الرياض…؟» → «الطقس»). None where that word is a target, an event kind or an event word
     («ما الدول التي زارها…؟»), or in Latin script: an English word is no evidence of what an Arabic base
-    holds."""
-    cues = [m for m in lex.intent_cues.find(text) if m.payload in {"what", "list"}]
+    holds. ``cues``: the question's intent cues, as ``parse`` found them."""
+    cues = [m for m in cues if m.payload in {"what", "list"}]
     if not cues:
         return None
     start_at = cues[0].end
@@ -152,9 +156,9 @@ def _asked_noun(text: str, lex: Lexicon, counted: list[tuple[int, int]], names: 
         start, end = start + start_at, end + start_at
         if token.isdigit() or is_stopword(token, stops):
             continue
-        if any(s <= start < e or s < end <= e for s, e in counted):
+        if _within(counted, start, end):
             return None
-        if any(s <= start < e or s < end <= e for s, e in names):
+        if _within(names, start, end):
             continue
         return None if token.isascii() else text[start:end]
     return None
@@ -236,6 +240,9 @@ def parse(question: str, lex: Lexicon) -> Frame:
         flags |= {"injection"}
     order = next((m.payload for m in lex.order_cues.find(text)), None)
     years, named_years = _years(text, lex, found)
+    # what the frame reads as targets, events and kinds, and the names (places, the subject, months) it passes over
+    read = [(m.start, m.end) for m in (*target_matches, *events, *(m for m in found if m.payload.type == "kind"))]
+    names = [(m.start, m.end) for m in found if m.payload.type != "kind"]
     if intent == "unknown" and any(e.type not in {"subject", "article"} for e in entities):
         intent = "what"
     if intent == "what" and targets and targets[0] in LISTABLE:  # «ما البلدان التي زارها…؟» lists
@@ -253,27 +260,9 @@ def parse(question: str, lex: Lexicon) -> Frame:
         days=days,
         what_about=_what_about(lex, tokens),
         uncountable=_counted_noun(
-            text,
-            lex,
-            [
-                (m.start, m.end)
-                for m in (
-                    *target_matches,
-                    *events,
-                    *lex.counted_event_cues.find(text),
-                    *(m for m in found if m.payload.type == "kind"),
-                )
-            ],
-            [(m.start, m.end) for m in found if m.payload.type != "kind"],
+            text, lex, cues, read + [(m.start, m.end) for m in lex.counted_event_cues.find(text)], names
         )
         if intent == "count"
         else None,
-        unlisted=_asked_noun(
-            text,
-            lex,
-            [(m.start, m.end) for m in (*target_matches, *events, *(m for m in found if m.payload.type == "kind"))],
-            [(m.start, m.end) for m in found if m.payload.type != "kind"],
-        )
-        if intent in {"what", "list"}
-        else None,
+        unlisted=_asked_noun(text, lex, cues, read, names) if intent in {"what", "list"} else None,
     )
