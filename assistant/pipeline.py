@@ -30,6 +30,7 @@ from assistant.answer.records import RecordsEngine
 from assistant.answer.rules import DEFAULT_RULES, Rule
 from assistant.answer.vocabulary import ArticleTerms, Coverage, TermTable, Vocabulary, vocabulary_terms
 from assistant.knowledge.loader import KnowledgeBase
+from assistant.knowledge.schema import EventRecord
 from assistant.models import Answer, Intent
 from assistant.retrieve.keyword import KeywordIndex
 from assistant.settings import Settings
@@ -237,28 +238,29 @@ class Pipeline:
         things = [e for e in f.entities if e.type in MENTIONABLE]
         if f.intent != "yesno" or "article" not in f.flags or not things:
             return None
-        if [t for t in self.claims.residual_terms(f.text) if t not in self.lex.name_stems]:
+        if self.asked_beyond_names(f):
             return None
         articles = self._scope_articles(turn)
         if len(articles) > self.settings.max_listed_articles:
             return None
+        named: dict[str, set[tuple[str, str]]] = {}  # a sentence's entities, found once for every thing asked
+
+        def names(text: str, e: Entity) -> bool:
+            if text not in named:
+                named[text] = {(m.payload.type, m.payload.value) for m in self.lex.entities.find(text)}
+            return (e.type, e.value) in named[text]
+
         lines: list[str] = []
         citations = []
         for e in things:
-
-            def names(text: str, e: Entity = e) -> bool:
-                found = self.lex.entities.find(text)
-                return any(m.payload.type == e.type and m.payload.value == e.value for m in found)
-
-            cite = self.article.mention(articles, names)
+            cite = self.article.mention(articles, lambda text, e=e: names(text, e))
             if cite is not None:
                 lines.append(f"نعم، يذكر المقال {e.label}: «{cite.quote}»")
                 citations.append(cite)
                 continue
             lines.append(f"لا، لا يذكر المقال {e.label}.")
             if turn.scope.collections:
-                engine = self.records_for(turn.scope.collections)
-                recs = engine.select(f.with_(entities=(e,), order=None, days=())).records
+                engine, recs = self._records_of(turn, [e])
                 if recs:
                     lines.append(f"وفي السجلات الموثقة عن {e.label}: {arabic.meetings(len(recs))}.")
                     citations += [engine.cite(r) for r in recs]
@@ -347,12 +349,22 @@ class Pipeline:
         places = [e for e in frame.entities if e.type in {"country", "region", "city"}]
         if not places or not turn.scope.collections or not (turn.scope.named or self.about_events(frame)):
             return
-        engine = self.records_for(turn.scope.collections)
-        recs = engine.select(frame.with_(entities=tuple(places), order=None, days=())).records
+        engine, recs = self._records_of(turn, places)
         if 0 < len(recs) <= 3:
             draft.text += "\nوفي السجلات الموثقة:\n" + "\n".join(f"- {engine.line(r)}" for r in recs)
             draft.citations += [engine.cite(r) for r in recs]
             draft.route = "mixed"
+
+    def _records_of(self, turn: Turn, entities: Sequence[Entity]) -> tuple[RecordsEngine, list[EventRecord]]:
+        """The scope's records engine, and its records of these places or people (whatever else the question
+        narrows by: its order and days are the article's to answer)."""
+        engine = self.records_for(turn.scope.collections)
+        return engine, engine.select(turn.frame.with_(entities=tuple(entities), order=None, days=())).records
+
+    def asked_beyond_names(self, frame: Frame) -> list[str]:
+        """The question's content words besides its cues and the places and names it filters on: what it asks
+        that a records line (or a mention of a name) may not say."""
+        return [t for t in self.claims.residual_terms(frame.text) if t not in self.lex.name_stems]
 
     def records_draft(self, turn: Turn) -> Draft | None:
         """Records answer within the scope: one subject, or each subject labelled — never merged."""
@@ -383,7 +395,7 @@ class Pipeline:
         if not draft.answerable or not 0 < len(ids) <= self.settings.max_accounts:
             return
         # the places and names it filters on are the line's own; what else it asks may not be
-        rest = [t for t in self.claims.residual_terms(frame.text) if t not in self.lex.name_stems]
+        rest = self.asked_beyond_names(frame)
         if not rest or self.article.coverage.of(rest, set(analyze(draft.text))) >= self.settings.min_evidence:
             return
         by_id = self.records_for(cols).by_id

@@ -32,10 +32,10 @@ class ClaimsEngine:
         residual_terms: Callable[[str], list[str]],
         article_terms: Callable[[str], frozenset[str]],
         max_listed_articles: int,
-        name_stems: frozenset[str] = frozenset(),
+        name_word_stems: frozenset[str] = frozenset(),
     ) -> None:
         self.kb = kb
-        self.name_stems = name_stems  # the stems of the words that ask for a name («اسم»)
+        self.name_word_stems = name_word_stems  # the stems of the words that ask for a name («اسم»)
         self.residual_terms = residual_terms  # a question's content words beyond its cue and framing words
         self.article_terms = article_terms  # an article's own stems (title and body)
         self.max_listed_articles = max_listed_articles
@@ -68,8 +68,8 @@ class ClaimsEngine:
         subject_named = any(e.type == "subject" for e in frame.entities)
         # «من هو المدير العام للأمن الوطني؟», «ما اسم المدير العام…؟»: who the subject, named or described, is
         rest = set(self.residual_terms(frame.text))
-        asks_name = frame.intent == "who" or (frame.intent == "what" and bool(rest) and rest <= self.name_stems)
-        who_is = asks_name and frame.target is None and not frame.filters and not rest - self.name_stems
+        asks_name = frame.intent == "who" or (frame.intent == "what" and bool(rest) and rest <= self.name_word_stems)
+        who_is = asks_name and frame.target is None and not frame.filters and not rest - self.name_word_stems
         # «ما منصب حموشي؟», «من هو حموشي؟»; a title says who someone is, not since when, how many or why
         # («منذ متى يشغل منصبه؟» is the article's to answer)
         if subject_named and (frame.target == "role" or who_is) and frame.intent not in NOT_A_TITLE:
