@@ -36,7 +36,7 @@ from pydantic import ConfigDict
 
 from assistant.index.documents import search_text
 from assistant.retrieve.filters import value_matches
-from assistant.text import analyze
+from assistant.text import ANALYZER_VERSION, analyze
 
 FORMAT = 2
 _MASK_CACHE = 64
@@ -270,7 +270,14 @@ class KeywordIndex:
         np.save(folder / "meta_codes.npy", codes)
         with (folder / "meta_values.jsonl").open("w", encoding="utf-8") as fh:  # line i: keys[i]'s values
             fh.writelines(json.dumps(self.columns.values(k), ensure_ascii=False) + "\n" for k in keys)
-        meta = {"format": FORMAT, "documents": self.n, "terms": len(terms), "postings": len(self.data), "keys": keys}
+        meta = {
+            "format": FORMAT,
+            "analyzer": ANALYZER_VERSION,
+            "documents": self.n,
+            "terms": len(terms),
+            "postings": len(self.data),
+            "keys": keys,
+        }
         (folder / "index.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
@@ -282,6 +289,8 @@ class KeywordIndex:
             meta = json.loads((folder / "index.json").read_text(encoding="utf-8"))
             if meta.get("format") != FORMAT:
                 raise KeywordIndexError(f"format {meta.get('format')!r}, expected {FORMAT}")
+            if meta.get("analyzer", 1) != ANALYZER_VERSION:  # stems of another analyser would match nothing
+                raise KeywordIndexError(f"analyser version {meta.get('analyzer', 1)}, expected {ANALYZER_VERSION}")
             n = int(meta["documents"])
             data = np.load(folder / "data.npy")
             indices = np.load(folder / "indices.npy")

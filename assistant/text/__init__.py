@@ -3,6 +3,7 @@
 from assistant.text.fuzzy import Match, PhraseMatcher
 from assistant.text.normalize import fold_char, normalize, normalize_keep_offsets
 from assistant.text.tokenize import (
+    ANALYZER_VERSION,
     analyze,
     analyze_tokens,
     is_stopword,
@@ -15,6 +16,7 @@ from assistant.text.tokenize import (
 )
 
 __all__ = [
+    "ANALYZER_VERSION",
     "Match",
     "PhraseMatcher",
     "analyze",

@@ -15,6 +15,7 @@ from pathlib import Path
 from assistant.text.normalize import fold_char, normalize, normalize_keep_offsets
 
 __all__ = [
+    "ANALYZER_VERSION",
     "KNOWLEDGE_DIR",
     "analyze",
     "analyze_tokens",
@@ -31,6 +32,10 @@ __all__ = [
 # text layer does not pull in pydantic-settings). Callers with another knowledge dir pass it explicitly.
 KNOWLEDGE_DIR: Path = Path(__file__).resolve().parents[2] / "knowledge"
 STOPWORDS_FILE = Path("reference") / "stopwords.txt"
+
+# Stored keyword indexes hold this analyser's stems: raise it whenever ``tokenize``, ``light_stem`` or the
+# stopwords' handling changes what a text analyses to, and every stored index is rebuilt at its next load.
+ANALYZER_VERSION = 1
 
 # Over normalised text: numbers (thousands groups, decimals) or runs of letters of any script.
 # Numbers and letters never share a token («2024م» → 2024, م; «MI5» → mi, 5).

@@ -3,6 +3,7 @@ parity with the old rank_bm25 BM25Retriever on the shipped knowledge, and the st
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ from assistant.index.documents import CONTEXT, build_documents, search_text
 from assistant.knowledge.loader import load_knowledge
 from assistant.retrieve.filters import matches
 from assistant.retrieve.keyword import KeywordIndex, KeywordIndexError, KeywordRetriever
-from assistant.text import analyze
+from assistant.text import ANALYZER_VERSION, analyze
 from tests.conftest import KNOWLEDGE
 from tests.retrieve.test_hybrid import PARAPHRASES
 
@@ -131,7 +132,7 @@ def test_saved_and_loaded_index_answers_alike(shipped_docs: list[Document], tmp_
     assert loaded.df(analyze("الرباط")[0]) == built.df(analyze("الرباط")[0]) > 0
 
 
-@pytest.mark.parametrize("damage", ["truncate-array", "drop-docs", "bad-json", "wrong-format"])
+@pytest.mark.parametrize("damage", ["truncate-array", "drop-docs", "bad-json", "wrong-format", "other-analyser"])
 def test_a_damaged_stored_index_is_a_keyword_index_error(
     shipped_docs: list[Document], tmp_path: Path, damage: str
 ) -> None:
@@ -144,8 +145,11 @@ def test_a_damaged_stored_index_is_a_keyword_index_error(
         (folder / "docs.jsonl").unlink()
     elif damage == "bad-json":
         (folder / "vocab.json").write_text("[not json", encoding="utf-8")
-    else:
+    elif damage == "wrong-format":
         (folder / "index.json").write_text('{"format": 999}', encoding="utf-8")
+    else:  # stems of another analyser version (an upgrade changed light_stem): rebuilt, never matched wrongly
+        meta = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+        (folder / "index.json").write_text(json.dumps({**meta, "analyzer": ANALYZER_VERSION + 1}), encoding="utf-8")
     with pytest.raises(KeywordIndexError):
         KeywordIndex.load(folder)
 
