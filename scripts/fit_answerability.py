@@ -4,8 +4,9 @@
     .venv/bin/python scripts/fit_answerability.py --report-only         # score the saved model, fit nothing
 
 Data: ARCD train (`../shared/datasets/arcd/`), split by title into dev (fitted on) and test (held out),
-plus our own single-turn article and unanswerable items on the shipped base (`evals/datasets/core.jsonl`,
-fitted on; the paraphrase split is never used here),
+plus our own single-turn article and unanswerable items (`--own`, repeatable, each set on its own knowledge base;
+by default the shipped base's `evals/datasets/core.jsonl`; the paraphrase splits and the unread held-out sets
+are never used here),
 each built into a knowledge base with a fraction of its articles left out (their questions must be
 refused). Ranker rows: every candidate sentence of an in-base question, labelled by whether it holds a
 gold answer. Answerability rows: one per question (its best candidate's features), labelled in-base
@@ -25,6 +26,8 @@ import datetime as dt
 import hashlib
 import json
 import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -184,18 +187,43 @@ def collect(
     return candidate_rows(kb.knowledge_dir, out / split / "data", items, spans=spans)
 
 
-def collect_own(dataset: Path, out: Path) -> list[dict[str, Any]]:
-    """Our own items on the shipped base: single-turn article and unanswerable questions of ``dataset``
-    (never the paraphrase split, which stays held out)."""
+@dataclass(frozen=True)
+class OwnSet:
+    """One of our own eval sets and the knowledge base it asks (``DATASET`` or ``DATASET=KNOWLEDGE_DIR`` on
+    the command line; the shipped ``knowledge/`` when none is given)."""
+
+    dataset: Path
+    knowledge_dir: Path
+
+    @classmethod
+    def parse(cls, value: str) -> OwnSet:
+        dataset, _, kdir = value.partition("=")
+        return cls(Path(dataset), Path(kdir) if kdir else ROOT / "knowledge")
+
+    @property
+    def name(self) -> str:
+        return self.dataset.stem
+
+
+DEFAULT_OWN = (f"{ROOT / 'evals' / 'datasets' / 'core.jsonl'}",)
+
+
+def collect_own(own: OwnSet, out: Path) -> list[dict[str, Any]]:
+    """Our own items: the single-turn article and unanswerable questions of ``own`` (an item tagged
+    ``slice:article``, ``article:<id>`` or ``slice:unanswerable``; never an injection), those that reach the
+    article engine. Never the paraphrase splits or the unread held-out sets, which stay held out."""
     from evals.schema import load_dataset
 
-    wanted = {"slice:article", "slice:unanswerable"}
     items: list[Labelled] = []
-    for i in load_dataset(dataset).items:
-        if i.turns or not wanted & set(i.tags) or "slice:injection" in i.tags:
+    for i in load_dataset(own.dataset).items:
+        tags = set(i.tags)
+        about_articles = bool({"slice:article", "slice:unanswerable"} & tags) or any(
+            t.startswith("article:") for t in tags
+        )
+        if i.turns or not about_articles or "slice:injection" in tags:
             continue
         items.append((i.id, i.question or "", i.expect.answerable, [list(g) for g in i.expect.all]))
-    return candidate_rows(ROOT / "knowledge", out / "own" / "data", items, only_article_engine=True)
+    return candidate_rows(own.knowledge_dir, out / "own" / own.name / "data", items, only_article_engine=True)
 
 
 def _matrix(rows: list[dict[str, float]], names: list[str]):  # type: ignore[no-untyped-def]
@@ -581,7 +609,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "fit")
     parser.add_argument("--model", type=Path, default=ROOT / "knowledge" / "reference" / "answerability.json")
-    parser.add_argument("--own", type=Path, default=ROOT / "evals" / "datasets" / "core.jsonl")
+    parser.add_argument(
+        "--own",
+        type=OwnSet.parse,
+        action="append",
+        help="An own eval set fitted on, DATASET or DATASET=KNOWLEDGE_DIR (repeatable: a user's base and items); "
+        "default: core.jsonl on the shipped base.",
+    )
     parser.add_argument("--own-weight", type=float, default=10.0, help="Weight of each own item against ARCD's.")
     parser.add_argument(
         "--answer-cost",
@@ -613,24 +647,31 @@ def main(argv: list[str] | None = None) -> int:
         "without moving the rest (README: Fitting).",
     )
     args = parser.parse_args(argv)
+    args.own = args.own or [OwnSet.parse(v) for v in DEFAULT_OWN]
     if args.ranker_only:
         args.keep_cross_lingual = True
 
     data = {}
+
     # features are cached: --recollect after changing how they are computed
-    for split in ("dev", "test", "own", "dev-en", "test-en"):
-        cache = args.out / split / "rows.json"
+    def cached(cache: Path, make: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
         if cache.exists() and not args.recollect:
-            data[split] = json.loads(cache.read_text(encoding="utf-8"))
-        else:
-            if split == "own":
-                data[split] = collect_own(args.own, args.out)
-            else:  # the English splits ask the same knowledge bases (and reuse their index)
-                name, _, lang = split.partition("-")
-                overlay = args.questions_en if lang == "en" else None
-                data[split] = collect(name, args.source, args.out, args.leave_out, args.seed, overlay)
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            cache.write_text(json.dumps(data[split], ensure_ascii=False), encoding="utf-8")
+            return list(json.loads(cache.read_text(encoding="utf-8")))
+        rows = make()
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        return rows
+
+    for split in ("dev", "test", "dev-en", "test-en"):  # the English splits ask the same bases (and indexes)
+        name, _, lang = split.partition("-")
+        overlay = args.questions_en if lang == "en" else None
+        data[split] = cached(
+            args.out / split / "rows.json",
+            lambda n=name, o=overlay: collect(n, args.source, args.out, args.leave_out, args.seed, o),
+        )
+    data["own"] = []
+    for own in args.own:
+        data["own"] += cached(args.out / "own" / own.name / "rows.json", lambda o=own: collect_own(o, args.out))
     same = {s: [q for q in rows if not q.get("cross")] for s, rows in data.items()}
     cross = {s: [q for q in rows if q.get("cross")] for s, rows in data.items()}
     # the saved models: scored as they are (--report-only), or their cross-lingual part kept (--keep-cross-lingual)
@@ -763,7 +804,8 @@ def main(argv: list[str] | None = None) -> int:
                 "ratio, rule limit and span models kept from the previous fit"
                 if args.ranker_only
                 else None,
-                "own_items": f"{args.own.name}: single-turn article and unanswerable items, weight {args.own_weight}",
+                "own_items": f"{', '.join(o.dataset.name for o in args.own)}: single-turn article and unanswerable "
+                f"items, weight {args.own_weight}",
                 "answer_removed": "dev's answerable questions with their gold sentences taken out of the candidates, "
                 f"as unanswerable, in the answerability fit only, weight {args.removed_weight}",
                 "cross_lingual": (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -140,8 +141,8 @@ def test_ranker_only_refits_the_ranker_and_keeps_the_rest(tmp_path) -> None:  # 
         }
         for k in range(40)
     ]
-    for split in ("dev", "test", "own", "dev-en", "test-en"):
-        (tmp_path / split).mkdir()
+    for split in ("dev", "test", "dev-en", "test-en", "own/core"):  # each own set is cached apart
+        (tmp_path / split).mkdir(parents=True)
         (tmp_path / split / "rows.json").write_text(json.dumps(rows), encoding="utf-8")
     one_article_base(tmp_path / "dev", "fixture", "عنوان", "جملة أولى. جملة ثانية.")
     saved = REPO_ROOT / "knowledge" / "reference" / "answerability.json"
@@ -157,3 +158,15 @@ def test_ranker_only_refits_the_ranker_and_keeps_the_rest(tmp_path) -> None:  # 
     weights = dict(zip(after["ranker"]["features"], after["ranker"]["weights"], strict=True))
     assert weights["lex"] > 0 and weights["lex"] == max(weights.values())
     assert "ranker_only" in after["provenance"]
+
+
+def test_own_sets_name_their_knowledge_base() -> None:
+    """``--own DATASET=KNOWLEDGE_DIR`` fits on a user's items asked of their own base; a bare dataset asks the
+    shipped one, and each set is cached under its own name."""
+    theirs = fit_answerability.OwnSet.parse("evals/datasets/x/mine.jsonl=/data/kb")
+    assert (theirs.dataset, theirs.knowledge_dir, theirs.name) == (
+        Path("evals/datasets/x/mine.jsonl"),
+        Path("/data/kb"),
+        "mine",
+    )
+    assert fit_answerability.OwnSet.parse("core.jsonl").knowledge_dir == REPO_ROOT / "knowledge"
