@@ -595,7 +595,16 @@ def fit_set(dev, own, names, grid, point, args):  # type: ignore[no-untyped-def]
         m = evaluate(best, answerable, **point(at))
         return args.answer_cost * m["left_out_refused"] - m["false_refusal"]
 
-    return ranker_json, ranker, answerable_json, answerable, ratio, max(grid, key=utility)
+    return ranker_json, ranker, answerable_json, answerable, ratio, middle_of_best({at: utility(at) for at in grid})
+
+
+def middle_of_best(scores: dict[tuple[float, float], float]) -> tuple[float, float]:
+    """The middle point (in threshold order) of those with the best score. The criterion is flat over a range
+    of thresholds, and the first of equals sits on the range's edge, where a refit on slightly different rows
+    (an own item now answered by another rule) moves it."""
+    top = max(scores.values())
+    plateau = sorted(at for at, score in scores.items() if score >= top - 1e-9)
+    return plateau[len(plateau) // 2]
 
 
 def main(argv: list[str] | None = None) -> int:

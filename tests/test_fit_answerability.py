@@ -170,3 +170,10 @@ def test_own_sets_name_their_knowledge_base() -> None:
         "mine",
     )
     assert fit_answerability.OwnSet.parse("core.jsonl").knowledge_dir == REPO_ROOT / "knowledge"
+
+
+def test_the_threshold_is_the_middle_of_the_best_plateau() -> None:
+    """Equal criteria over 0.70–0.78: 0.74, not the plateau's first point; a lone best point is itself."""
+    flat = {(t / 100, 0.7): (1.5 if 70 <= t <= 78 else 1.2) for t in range(50, 95, 2)}
+    assert fit_answerability.middle_of_best(flat) == (0.74, 0.7)
+    assert fit_answerability.middle_of_best({(0.5, 0.7): 1.0, (0.6, 0.7): 1.1, (0.7, 0.7): 0.9}) == (0.6, 0.7)
