@@ -83,6 +83,21 @@ def feminine_past(verb: str) -> str:
     return verb[:-1] + "ت" if verb.endswith(("ى", "ا")) else verb + "ت"
 
 
+def english_forms(word: str) -> list[str]:
+    """The regular inflections of an English verb or noun the data lists in its base form: «visit» → «visits»,
+    «visited», «visiting»; «receive» → «receives», «received», «receiving». Irregular ones («met», «held»)
+    and doubled consonants («travelled») are data; a form that is no word («meetinged») never matches."""
+    w = word.lower()
+    if not (w.isascii() and w.isalpha()) or len(w) < 2:
+        return []
+    if w.endswith("e"):
+        return [w + "s", w + "d", w[:-1] + "ing"]
+    if w.endswith("y") and w[-2] not in "aeiou":
+        return [w[:-1] + "ies", w[:-1] + "ied", w + "ing"]
+    plural = w + "es" if w.endswith(("s", "x", "z", "ch", "sh", "o")) else w + "s"
+    return [plural, w + "ed", w + "ing"]
+
+
 def accusatives(words: Iterable[str]) -> list[str]:
     """The indefinite accusative of one-word Arabic nouns, as a count names what it counts: «بلد» → «بلدا»
     («كم بلداً»; the tanween is dropped by normalisation). Words ending in a vowel letter or «ة» keep their
@@ -240,11 +255,12 @@ class Lexicon:
     def event_words(self) -> list[str]:
         """Every collection's own event vocabulary (``default_event_words`` for one that lists none): a question
         using it is about the records. For a subject of feminine gender the past-tense verbs agree («زارت»,
-        «التقت», «راحت»), so those forms count too."""
+        «التقت», «راحت»), so those forms count too; an English word counts in its regular inflections too."""
         words: list[str] = []
         for c in self.kb.collections:
             own = c.event_words or self.words.default_event_words
             words += own
+            words += [form for w in own if " " not in w for form in english_forms(w)]
             if c.subject.gender == "f":
                 words += [feminine_past(w) for w in own if not w.isascii() and " " not in w]
         return list(dict.fromkeys(words))

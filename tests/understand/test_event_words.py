@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.knowledge.loader import load_knowledge
 from assistant.settings import REPO_ROOT
-from assistant.understand.lexicon import Lexicon, load_question_words
+from assistant.understand.lexicon import Lexicon, english_forms, load_question_words
 from assistant.understand.question import parse
 
 THIRD = REPO_ROOT / "evals" / "kbs" / "third-subject"  # its collection has no event_words
@@ -24,4 +24,33 @@ def test_a_collection_with_its_own_event_words_keeps_them() -> None:
     root = REPO_ROOT / "knowledge"
     kb = load_knowledge(root)
     lex = Lexicon(kb, load_question_words(root))
-    assert lex.event_words == list(dict.fromkeys(w for c in kb.collections for w in c.event_words))
+    own = list(dict.fromkeys(w for c in kb.collections for w in c.event_words))
+    assert lex.event_words[: len(own)] == own
+    assert all(w.isascii() for w in lex.event_words[len(own) :])  # and the English words' inflections
+
+
+def test_an_english_event_word_counts_in_its_regular_inflections(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A collection that lists «host» reads «hosts», «hosted», «hosting» as its events too; irregular forms
+    are the data's own («met»)."""
+    import shutil
+
+    import yaml
+
+    kb_dir = tmp_path / "knowledge"
+    shutil.copytree(REPO_ROOT / "knowledge", kb_dir, symlinks=True)
+    path = kb_dir / "records" / "meetings-2024.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["collection"]["event_words"] = ["زار", "host", "receive"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    lex = Lexicon(load_knowledge(kb_dir), load_question_words(kb_dir))
+    for question in ("Who is Hammouchi hosting in Rabat?", "Who hosted Hammouchi?", "Who received Hammouchi?"):
+        assert "meeting" in parse(question, lex).flags, question
+    assert "meeting" not in parse("Who met Hammouchi?", lex).flags  # «met» is no inflection of these
+
+
+def test_english_forms() -> None:
+    assert english_forms("visit") == ["visits", "visited", "visiting"]
+    assert english_forms("receive") == ["receives", "received", "receiving"]
+    assert english_forms("discuss") == ["discusses", "discussed", "discussing"]
+    assert english_forms("carry") == ["carries", "carried", "carrying"]
+    assert english_forms("زار") == [] and english_forms("take part") == []
