@@ -83,6 +83,25 @@ def feminine_past(verb: str) -> str:
     return verb[:-1] + "ت" if verb.endswith(("ى", "ا")) else verb + "ت"
 
 
+_OBJECT_PRONOUNS = ("ه", "ها", "هم", "هما")
+KIND_PRONOUNS = ("ها", "هم", "هما")  # «ه» is «him» as often as «it»: who visited whom it does not say
+
+
+def verb_forms(word: str, *, feminine: bool = False, pronouns: Iterable[str] = _OBJECT_PRONOUNS) -> list[str]:
+    """The forms a one-word Arabic event verb takes in a question: with the object pronoun Arabic writes onto
+    it («زار» → «زاره», «زارها», «زارهم»; «التقى» → «التقاه»), and, for a subject of feminine gender, in the
+    feminine past («زارت», «زارته»). Words ending in «ة» (nouns: «زيارة») keep their form, and words of two
+    letters take no pronoun («حلها» is «its solution»); a form that is no word never matches anything."""
+    w = word.strip()
+    if " " in w or w.isascii() or normalize(w).endswith("ه"):  # «ة» normalises to «ه»
+        return []
+    stems = [w[:-1] + "ا" if w.endswith("ى") else w]
+    if feminine:
+        stems.append(feminine_past(w))  # «جا» → «جات», «حل» → «حلت» too
+    short = len(normalize(w)) < 3
+    return [*stems[1:], *(stem + p for stem in stems for p in pronouns if not short)]
+
+
 def english_forms(word: str) -> list[str]:
     """The regular inflections of an English verb or noun the data lists in its base form: «visit» → «visits»,
     «visited», «visiting»; «receive» → «receives», «received», «receiving». Irregular ones («met», «held»)
@@ -171,9 +190,14 @@ class Lexicon:
         homes = [
             countries[i] for i in dict.fromkeys(f.collection.home_country for f in kb.record_files) if i in countries
         ]
+        feminine = any(f.collection.subject.gender == "f" for f in kb.record_files)
         for k in ref.kinds:
             e = Entity("kind", k.id, k.label(homes[0] if len(homes) == 1 else None))
-            pairs += [(n, Entity("kind", k.id, k.label(h), h.iso) if h else e) for n, h in k.cues(homes)]
+            for n, h in k.cues(homes):
+                entity = Entity("kind", k.id, k.label(h), h.iso) if h else e
+                # not «زاره»: «الوفد الذي زاره» visited him (a reception), «البلد الذي زاره» he visited
+                forms = verb_forms(n, feminine=feminine, pronouns=KIND_PRONOUNS)
+                pairs += [(form, entity) for form in (n, *forms)]
         for f in kb.record_files:
             s = f.collection.subject
             se = Entity("subject", f.collection.id, s.name_ar)
@@ -254,15 +278,14 @@ class Lexicon:
     @cached_property
     def event_words(self) -> list[str]:
         """Every collection's own event vocabulary (``default_event_words`` for one that lists none): a question
-        using it is about the records. For a subject of feminine gender the past-tense verbs agree («زارت»,
-        «التقت», «راحت»), so those forms count too; an English word counts in its regular inflections too."""
+        using it is about the records. Its verbs count with an object pronoun too («زاره»), and in the feminine
+        for a subject of feminine gender («زارت», «التقت»); an English word counts in its regular inflections."""
         words: list[str] = []
         for c in self.kb.collections:
             own = c.event_words or self.words.default_event_words
             words += own
+            words += [form for w in own for form in verb_forms(w, feminine=c.subject.gender == "f")]
             words += [form for w in own if " " not in w for form in english_forms(w)]
-            if c.subject.gender == "f":
-                words += [feminine_past(w) for w in own if not w.isascii() and " " not in w]
         return list(dict.fromkeys(words))
 
     @cached_property
