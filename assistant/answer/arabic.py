@@ -61,3 +61,7 @@ def meetings(n: int) -> str:
 
 def countries(n: int) -> str:
     return counted(n, "دولة", "دولتان", "دول", "دولة")
+
+
+def days(n: int) -> str:
+    return counted(n, "يوم", "يومان", "أيام", "يومًا")

@@ -233,6 +233,8 @@ class RecordsEngine:
         intent, target = frame.intent, frame.target
         if "busiest" in frame.flags and target in {"country", "city", "region"}:
             return self._busiest(recs, target, scope)
+        if target == "duration":  # «كم يوما استغرقت زيارة…؟»: each occasion's days, from its own dates
+            return Draft(self._bullets(recs, lambda r: f"{self.line(r)}: {self._lasted(r)}"), True, cites)
         if intent == "count":
             if target == "country":
                 isos = sorted({r.country.iso for r in recs})
@@ -314,6 +316,14 @@ class RecordsEngine:
         if len(recs) > 3:
             return Draft(f"{arabic.meetings(len(recs))}{scope}:\n" + self._bullets(recs, self.line), True, cites)
         return Draft(self._bullets(recs, lambda r: f"{self.line(r)}: {r.summary_ar}"), True, cites)
+
+    @staticmethod
+    def _lasted(r: EventRecord) -> str:
+        """How many days an occasion lasted, where its dates are days («4–8 فبراير» → «5 أيام»)."""
+        if r.date_precision not in {"day", "range"}:
+            return "لا تحدد السجلات أيام هذه المناسبة."
+        n = (r.end - r.start).days + 1
+        return f"{arabic.days(n)}." + (f" ({r.date_note_ar})" if r.date_note_ar else "")
 
     def _echoes(self, frame: Frame, recs: list[EventRecord]) -> bool:
         """The question itself named every place the list would give: listing them would only say it back.

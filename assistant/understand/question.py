@@ -77,6 +77,8 @@ def _counted_noun(text: str, lex: Lexicon, cues: list[Match[str]], counted: Span
     cues = [m for m in cues if m.payload == "count"]
     if not cues:
         return None
+    if _within(counted, cues[0].start, cues[0].end):  # the cue names what it counts («how long», «how many days»)
+        return None
     cue = text[cues[0].start : cues[0].end]
     if normalize(cue).casefold() in {normalize(w).casefold() for w in lex.words.amount_words}:
         return cue

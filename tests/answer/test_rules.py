@@ -476,3 +476,24 @@ def test_an_arabic_name_after_a_title(tmp_path: Path, question: str, names: list
     turn = Turn(question, [])
     pipe.understand(turn)
     assert UnknownName.titled(turn, pipe) == names
+
+
+@pytest.mark.parametrize(
+    ("question", "days"),
+    [
+        ("كم يوما استغرقت زيارة حموشي إلى الرياض؟", "5 أيام"),
+        ("ما مدة زيارة حموشي لألمانيا؟", "3 أيام"),
+        ("كم دامت زيارة حموشي إلى لندن؟", "يومان"),
+        ("How long did the visit to Berlin last?", "3 أيام"),
+    ],
+)
+def test_how_long_an_occasion_lasted_is_read_from_its_dates(shipped: Ask, question: str, days: str) -> None:
+    """A duration is a records target («duration» in questions.yaml): each occasion's days from its start and
+    end. Before, «كم يوما» was a noun the records cannot count, and was refused."""
+    a = shipped(question)
+    assert a.rule == "records" and a.answerable and days in a.text
+
+
+def test_an_occasion_dated_by_its_week_has_no_days_to_count(shipped: Ask) -> None:
+    a = shipped("How long did Hammouchi stay in Madrid?")  # the reports cover the week of 6–10 May
+    assert a.rule == "records" and "لا تحدد السجلات أيام" in a.text and "5 أيام" not in a.text
