@@ -63,5 +63,20 @@ def countries(n: int) -> str:
     return counted(n, "دولة", "دولتان", "دول", "دولة")
 
 
+# what a count of records counts, beside meetings and countries: (one, two, 3–10, 11 and up)
+NOUNS: dict[str, tuple[str, str, str, str]] = {
+    "agreement": ("اتفاقية", "اتفاقيتان", "اتفاقيات", "اتفاقية"),
+    "person": ("مسؤول", "مسؤولان", "مسؤولين", "مسؤولًا"),
+    "city": ("مدينة", "مدينتان", "مدن", "مدينة"),
+    "topic": ("موضوع", "موضوعان", "مواضيع", "موضوعًا"),
+    "month": ("شهر", "شهران", "أشهر", "شهرًا"),
+}
+
+
+def of(target: str, n: int) -> str:
+    """«3 اتفاقيات», «مسؤولان»: ``n`` of a records target (``NOUNS``)."""
+    return counted(n, *NOUNS[target])
+
+
 def days(n: int) -> str:
     return counted(n, "يوم", "يومان", "أيام", "يومًا")

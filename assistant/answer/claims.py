@@ -21,6 +21,8 @@ from assistant.text import normalize
 from assistant.understand.question import Frame
 
 NOT_A_TITLE = frozenset({"when", "count", "where", "why"})  # intents a subject's title does not answer
+BUSY_MONTHS = frozenset({None, "meeting", "month"})  # what the busy-months claim says is busiest
+TOTALLED = frozenset({None, "meeting", "country"})  # what an article's totals (count_meetings, count_countries) count
 RecordsFor = Callable[[Sequence[str]], RecordsEngine]
 
 
@@ -81,7 +83,7 @@ class ClaimsEngine:
                 return self._metadata(articles[0])  # the one named, or the one its words describe
             return self._each_article(articles)  # «متى نُشر المقال؟» of a base of several, naming none
         kind: Callable[[str], Draft | None] | None = None
-        if "busiest" in frame.flags and not places and frame.target not in {"country", "city", "region"}:
+        if "busiest" in frame.flags and not places and frame.target in BUSY_MONTHS:
             kind = self._busiest
         elif frame.target == "axis" and not places:  # «محاور التعاون الأمني» may also name a topic; «كم محوراً»
             kind = self._axes
@@ -205,6 +207,10 @@ class ClaimsEngine:
         return self.records_for(tuple(c.id for c in self.collections_of(article_id)))
 
     def _totals(self, aid: str, frame: Frame) -> Draft | None:
+        """The article's totals, for a count of what they count: its meetings (or events unnamed) and its
+        countries. «كم عدد الاتفاقيات…؟», «كم يوما…؟» count other things, which the records may hold."""
+        if frame.target not in TOTALLED:
+            return None
         claims = self.by_article[aid]
         cm, cc = claims.get("count_meetings"), claims.get("count_countries")
         if not cm or not cc:
@@ -234,7 +240,10 @@ class ClaimsEngine:
         return Draft(text, True, cites, route="claims")
 
     def totals_note(self, collections: Sequence[str], target: str | None) -> tuple[str, Citation] | None:
-        """«ويذكر المقال…»: the article's total, set beside a records count that covers the whole year."""
+        """«ويذكر المقال…»: the article's total, set beside a records count that covers the whole year (of
+        what the totals count: not beside a count of agreements or months)."""
+        if target not in TOTALLED:
+            return None
         kind = "count_countries" if target == "country" else "count_meetings"
         for col in [c for c in self.kb.collections if c.id in collections]:
             for aid in col.related_articles:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from assistant.answer import arabic
@@ -240,6 +240,16 @@ class RecordsEngine:
                 isos = sorted({r.country.iso for r in recs})
                 names = arabic.join_ar([self.country[i].ar for i in isos])
                 text = f"حسب السجلات الموثقة{scope}: {arabic.countries(len(isos))} هي {names}."
+            elif target in arabic.NOUNS:  # «كم اتفاقية وقع…؟», «كم مسؤولا التقى…؟»: the things, not the occasions
+                isos = {e.value for e in frame.of("country")}
+                things = self._counted(recs, target, isos)
+                holding = {r.id for r in recs if self._counted([r], target, isos)}
+                cites = [c for c in cites if c.source_id in holding]
+                # and in how many occasions: «كم مسؤولا استقبل…؟» is read as people and as delegations alike
+                counts = f"{arabic.of(target, len(things))} في {arabic.meetings(len(holding))}"
+                text = f"حسب السجلات الموثقة{scope}: {counts}: {arabic.join_ar(things)}."
+                if not things:
+                    text = f"لا تذكر السجلات الموثقة{scope} أي {arabic.NOUNS[target][0]}."
             else:
                 text = f"حسب السجلات الموثقة{scope}: {arabic.meetings(len(recs))}.\n" + self._bullets(recs, self.line)
             return Draft(text, True, cites)
@@ -316,6 +326,24 @@ class RecordsEngine:
         if len(recs) > 3:
             return Draft(f"{arabic.meetings(len(recs))}{scope}:\n" + self._bullets(recs, self.line), True, cites)
         return Draft(self._bullets(recs, lambda r: f"{self.line(r)}: {r.summary_ar}"), True, cites)
+
+    def _counted(self, recs: list[EventRecord], target: str, countries: Collection[str] = ()) -> list[str]:
+        """The distinct things of ``target`` the records name, in their order: each agreement, counterpart,
+        city, topic or month once. ``countries``: the ones the question names, whose people alone count
+        («كم مسؤولا بريطانيا…؟» of an Interpol assembly in Glasgow: not its German secretary general)."""
+        things: list[str]
+        if target == "agreement":
+            things = [a.ar for r in recs for a in r.agreements]
+        elif target == "person":
+            people = [(c, c.country or r.country.iso) for r in recs for c in r.counterparts]
+            things = [c.name_ar for c, iso in people if not countries or iso in countries]
+        elif target == "city":
+            things = [r.city.ar for r in recs]
+        elif target == "topic":
+            things = [self.topic_ar.get(t, t) for r in recs for t in r.topics]
+        else:
+            things = [self.dates.month(r.start.month) for r in sorted(recs, key=lambda r: r.start)]
+        return list(dict.fromkeys(things))
 
     @staticmethod
     def _lasted(r: EventRecord) -> str:

@@ -497,3 +497,35 @@ def test_how_long_an_occasion_lasted_is_read_from_its_dates(shipped: Ask, questi
 def test_an_occasion_dated_by_its_week_has_no_days_to_count(shipped: Ask) -> None:
     a = shipped("How long did Hammouchi stay in Madrid?")  # the reports cover the week of 6–10 May
     assert a.rule == "records" and "لا تحدد السجلات أيام" in a.text and "5 أيام" not in a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "absent"),
+    [
+        # the article's totals count meetings and countries: not agreements (before: «20 لقاءً في 13 دولة»)
+        ("كم عدد الاتفاقيات التي وقعها حموشي في 2024؟", "4 اتفاقيات", "20 لقاء"),
+        ("How many agreements did Hammouchi sign?", "4 اتفاقيات", "20 لقاء"),
+        ("كم مدينة زار حموشي؟", "11 مدينة", "20 لقاء"),
+        # a count of months is no count of meetings: the article's total is not set beside it
+        ("كم شهرا عرف لقاءات؟", "9 أشهر", "في المجموع"),
+        # the people of the country named, not everyone met there
+        ("كم مسؤولا التقى حموشي في الإمارات؟", "3 مسؤولين في لقاء واحد", "20 لقاء"),
+        # people and the occasions they came in: «كم مسؤولا أجنبيا استقبل…؟» reads both ways
+        ("كم مسؤولا أجنبيا استقبل حموشي في المغرب سنة 2024؟", "7 مسؤولين في 6 لقاءات", "17"),
+        ("كم اتفاقية وقع حموشي مع قطر؟", "لا تذكر السجلات الموثقة (قطر) أي اتفاقية", "0"),
+    ],
+)
+def test_a_count_of_agreements_people_cities_or_months_counts_them(
+    shipped: Ask, question: str, expected: str, absent: str
+) -> None:
+    a = shipped(question)
+    assert a.rule == "records" and expected in a.text and absent not in a.text, a.text
+
+
+def test_the_most_frequent_topics_are_counted_from_the_records(shipped: Ask) -> None:
+    """«المواضيع الأكثر تكرارا»: the busy-months claim says which months were busiest, not which topics; before,
+    the lone «تكرارا» made the question out of scope."""
+    a = shipped("ما هي المواضيع الأكثر تكرارا في لقاءات حموشي؟")
+    assert a.rule == "records" and a.text.startswith("حسب السجلات الموثقة: مكافحة الإرهاب")
+    months = shipped("في أي شهر كان حموشي الأكثر نشاطا؟")
+    assert months.rule == "claims" and "ماي" in months.text
