@@ -204,8 +204,11 @@ def _load_reference(root: Path, files: dict[str, str]) -> Reference:
         if not isinstance(data, dict) or not isinstance(data.get(name), list):
             raise KnowledgeError(where, f"expected a top-level key `{name}:` holding a list", field=name)
         parts[name] = data[name]
+        alone = {k: data[name] if k == name else [] for k in REFERENCE_FILES}
+        if name == "months" and data.get("periods") is not None:  # parts of the year, beside the months
+            parts["periods"] = alone["periods"] = data["periods"]
         try:  # validate each file alone so the error names the right file
-            Reference.model_validate({k: data[name] if k == name else [] for k in REFERENCE_FILES})
+            Reference.model_validate(alone)
         except ValidationError as exc:
             raise _validation_error(where, exc, data, name) from exc
     return Reference.model_validate(parts)

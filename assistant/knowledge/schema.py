@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
@@ -196,6 +196,13 @@ class Month(Strict):
     names: list[str] = Field(min_length=1, description="Every common Arabic variant, then English.")
 
 
+class Period(Strict):
+    """A part of the year said by name («النصف الثاني», «الصيف», «Q1»): the months it covers."""
+
+    names: list[str] = Field(min_length=1, description="Arabic variants, then English.")
+    months: list[Annotated[int, Field(ge=1, le=12)]] = Field(min_length=1)
+
+
 class Topic(Strict):
     id: str
     ar: str
@@ -254,3 +261,4 @@ class Reference(Strict):
     months: list[Month]
     topics: list[Topic]
     kinds: list[Kind]
+    periods: list[Period] = Field(default_factory=list)  # months.yaml's optional ``periods:``

@@ -183,6 +183,9 @@ class Lexicon:
         for m in ref.months:
             e = Entity("month", str(m.number), m.names[0])
             pairs += [(n, e) for n in m.names]
+        for period in ref.periods:  # «النصف الثاني»: read as its months (``question.parse``)
+            e = Entity("period", ",".join(str(n) for n in period.months), period.names[0])
+            pairs += [(n, e) for n in period.names]
         for t in ref.topics:
             e = Entity("topic", t.id, t.ar)
             pairs += [(n, e) for n in (t.ar, t.en, *t.synonyms)]

@@ -114,7 +114,7 @@ def _years(text: str, lex: Lexicon, found: list[Match[Entity]]) -> tuple[tuple[i
     tokens = tokens_with_spans(text)
     kinds: dict[int, str] = {}  # token index -> "month" | "name"
     for m in found:
-        kind = "month" if m.payload.type == "month" else "name" if m.payload.type in NAMED else None
+        kind = "month" if m.payload.type in {"month", "period"} else "name" if m.payload.type in NAMED else None
         if kind:
             for i, (_, start, _end) in enumerate(tokens):
                 if m.start <= start < m.end:
@@ -199,6 +199,14 @@ def _months_and_days(
     return extra, tuple(days)
 
 
+def _as_months(e: Entity, lex: Lexicon) -> list[Entity]:
+    """A part of the year named («النصف الثاني من السنة», «صيف 2024», «Q1») is the months it covers, and
+    filters as they do; any other entity is itself."""
+    if e.type != "period":
+        return [e]
+    return [Entity("month", m, lex.month_label(int(m))) for m in e.value.split(",")]
+
+
 def parse(question: str, lex: Lexicon) -> Frame:
     text = question.strip()
     tokens = tokenize(text)
@@ -230,8 +238,9 @@ def parse(question: str, lex: Lexicon) -> Frame:
     target_matches = lex.target_cues.find(text)
     targets = [m.payload for m in target_matches]
     found = lex.entities.find(text)
-    entity_list = [m.payload for m in found]
-    extra, days = _months_and_days(text, lex, entity_list, [(m.start, m.end) for m in found])
+    read_as = [(month, (m.start, m.end)) for m in found for month in _as_months(m.payload, lex)]
+    entity_list = [e for e, _ in read_as]
+    extra, days = _months_and_days(text, lex, entity_list, [span for _, span in read_as])
     entities = tuple(entity_list + extra)
     flag_matches = lex.flags.find(text)
     events = [m for m in flag_matches if m.payload == "meeting"]
@@ -240,7 +249,9 @@ def parse(question: str, lex: Lexicon) -> Frame:
         flags |= {"article"}
     if any(p.lower() in text.lower() for p in lex.words.injection_patterns):
         flags |= {"injection"}
-    order = next((m.payload for m in lex.order_cues.find(text)), None)
+    periods = [(m.start, m.end) for m in found if m.payload.type == "period"]
+    # an order word inside a period's name («النصف الأول», «the first half», «الربع الأخير») orders nothing
+    order = next((m.payload for m in lex.order_cues.find(text) if not _within(periods, m.start, m.end)), None)
     years, named_years = _years(text, lex, found)
     # what the frame reads as targets, events and kinds, and the names (places, the subject, months) it passes over
     read = [(m.start, m.end) for m in (*target_matches, *events, *(m for m in found if m.payload.type == "kind"))]

@@ -529,3 +529,11 @@ def test_the_most_frequent_topics_are_counted_from_the_records(shipped: Ask) -> 
     assert a.rule == "records" and a.text.startswith("حسب السجلات الموثقة: مكافحة الإرهاب")
     months = shipped("في أي شهر كان حموشي الأكثر نشاطا؟")
     assert months.rule == "claims" and "ماي" in months.text
+
+
+def test_a_count_over_a_part_of_the_year_counts_its_months(shipped: Ask) -> None:
+    """Before, «في النصف الثاني من السنة» was unread and the article's yearly total (20) answered."""
+    a = shipped("كم لقاء عقد حموشي في النصف الثاني من السنة؟")
+    assert a.rule == "records" and "7 لقاءات" in a.text and "20 لقاء" not in a.text
+    b = shipped("How many meetings did Hammouchi hold in the first half of 2024?")
+    assert b.rule == "records" and "10 لقاءات" in b.text

@@ -65,3 +65,19 @@ def test_a_snapshot_loads_like_the_folder_and_is_validated_the_same(knowledge_co
     with pytest.raises(KnowledgeError) as info:
         load_knowledge_from_files(broken, knowledge_copy)
     assert info.value.path.endswith(RECORDS) and info.value.field == "confidence"
+
+
+def test_a_period_of_a_month_that_is_not_one_names_the_months_file(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "reference" / "months.yaml"
+    if path.is_symlink():
+        path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["periods"][0]["months"] = [1, 13]
+    path.unlink()
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(knowledge_copy)
+    assert info.value.path.endswith("reference/months.yaml") and info.value.field == "periods.0.months.1"
+    del data["periods"]  # a months file without periods (an older base) loads, with none
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert load_knowledge(knowledge_copy).reference.periods == []

@@ -256,3 +256,23 @@ def test_a_regions_adjective_names_the_region_not_a_country_inside_it(lex: Lexic
     for question, region in cases.items():
         frame = parse(question, lex)
         assert ([e.label for e in frame.of("region")], frame.of("country")) == ([region], []), question
+
+
+@pytest.mark.parametrize(
+    ("question", "months", "order"),
+    [
+        ("كم لقاء عقد حموشي في النصف الثاني من السنة؟", ["7", "8", "9", "10", "11", "12"], None),
+        ("How many meetings did Hammouchi hold in the first half of 2024?", ["1", "2", "3", "4", "5", "6"], None),
+        ("من التقى حموشي في الربع الأخير من 2024؟", ["10", "11", "12"], None),  # «الأخير» names the quarter
+        ("ما هو أول لقاء في النصف الثاني من السنة؟", ["7", "8", "9", "10", "11", "12"], "first"),
+        ("ما التكريم الذي حظي به حموشي في باريس صيف 2024؟", ["6", "7", "8"], None),
+    ],
+)
+def test_a_part_of_the_year_is_its_months(lex: Lexicon, question: str, months: list[str], order: str | None) -> None:
+    """``periods`` in months.yaml: a half, a quarter or a season filters by its months, and an order word in its
+    name orders nothing; a year after it still says when («صيف 2024»)."""
+    frame = parse(question, lex)
+    assert [e.value for e in frame.of("month")] == months and frame.order == order
+    assert not frame.of("period")
+    if "2024" in question:
+        assert frame.years == (2024,)
