@@ -387,6 +387,8 @@ class ArticleEngine:
                     direct = found
                     chosen.append(Candidate(best.article_id, i, *self.spans[best.article_id][i - 1]))
                     break
+        if intent == "why" and self._reason_next(chosen, best):  # the reason said after the fact asked about
+            direct = None  # the best sentence's own span would answer what, not why
         citations = [self._cite(aid, ordinals, direct, terms) for aid, ordinals in self._groups(chosen)]
         lines = []
         for citation in citations:
@@ -397,6 +399,21 @@ class ArticleEngine:
         if direct and all(direct != c.quote for c in citations):
             text = f"{direct}\n{text}"
         return Draft(text, True, citations, route="article", direct=direct), assessment
+
+    def _reason_next(self, chosen: list[Candidate], best: Candidate) -> bool:
+        """«لماذا ارتفع عدد الزوار؟»: the sentence that repeats the question states the fact, and the next one
+        its reason («وعزا العلاونة هذه الزيادة إلى…»). When no quoted sentence states a reason and the next
+        one does (``reason_words``), it is quoted too (appended to ``chosen``)."""
+        cues = self.lexicon.reason_cues
+        if not self.lexicon.words.reason_words or any(cues.find(self._text(c.article_id, c.ordinal)) for c in chosen):
+            return False
+        after = best.ordinal + 1
+        if any(c.article_id == best.article_id and c.ordinal == after for c in chosen):
+            return False
+        if not cues.find(self._text(best.article_id, after)):
+            return False
+        chosen.append(Candidate(best.article_id, after, *self.spans[best.article_id][after - 1]))
+        return True
 
     def mention(self, article_ids: Sequence[str], names: Callable[[str], bool]) -> Citation | None:
         """The first sentence of these articles that ``names`` (a test of a sentence's text) says names it."""

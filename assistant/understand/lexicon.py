@@ -61,6 +61,8 @@ class QuestionWords(BaseModel):
     # («كأس العالم 2030»). Empty: every year says when.
     year_cues: list[str] = Field(default_factory=list)
     name_words: list[str] = Field(default_factory=list)  # «ما اسم…؟»: the question asks for a name
+    compound_nouns: list[str] = Field(default_factory=list)  # «دار نشر»: no cue word inside counts
+    reason_words: list[str] = Field(default_factory=list)  # «بسبب», «عزا»: a sentence that states a reason
 
 
 def load_question_words(knowledge_dir: Path) -> QuestionWords:
@@ -227,6 +229,16 @@ class Lexicon:
 
     def _cues(self, groups: dict[str, list[str]]) -> PhraseMatcher[str]:
         return PhraseMatcher([(w, key) for key, ws in groups.items() for w in ws], fuzzy=False)
+
+    @cached_property
+    def reason_cues(self) -> PhraseMatcher[str]:
+        """The words a sentence states a reason with (``reason_words``: «بسبب», «نظرا ل», «عزا», «because»)."""
+        return self._cues({"reason": self.words.reason_words})
+
+    @cached_property
+    def compounds(self) -> PhraseMatcher[str]:
+        """Nouns made of a cue word and another (``compound_nouns``: «دار نشر» is a publisher, not «نشر»)."""
+        return self._cues({"compound": self.words.compound_nouns})
 
     @cached_property
     def intent_cues(self) -> PhraseMatcher[str]:

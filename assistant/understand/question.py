@@ -199,6 +199,11 @@ def _months_and_days(
     return extra, tuple(days)
 
 
+def _first(cues: list[Match[str]], intent: str) -> int:
+    """Where the question's first cue of ``intent`` starts."""
+    return min(m.start for m in cues if m.payload == intent)
+
+
 def _as_months(e: Entity, lex: Lexicon) -> list[Entity]:
     """A part of the year named («النصف الثاني من السنة», «صيف 2024», «Q1») is the months it covers, and
     filters as they do; any other entity is itself."""
@@ -210,13 +215,21 @@ def _as_months(e: Entity, lex: Lexicon) -> list[Entity]:
 def parse(question: str, lex: Lexicon) -> Frame:
     text = question.strip()
     tokens = tokenize(text)
-    cues = lex.intent_cues.find(text)
+    compounds = [(m.start, m.end) for m in lex.compounds.find(text)]
+
+    def cue_words(matches: list[Match[str]]) -> list[Match[str]]:  # a cue inside a compound noun is none
+        return [m for m in matches if not _within(compounds, m.start, m.end)]
+
+    cues = cue_words(lex.intent_cues.find(text))
     intents = {m.payload for m in cues}
     if cues and _latin(text):
         # English puts its question word first; one later on joins a clause («What did they sign when he came
         # to Agadir?», «the city where…»). Arabic asks with «متى» or «كم» wherever they stand.
         first = min(m.start for m in cues)
         intents = {m.payload for m in cues if m.start == first}
+    elif {"why", "count"} <= intents and _first(cues, "why") < _first(cues, "count"):
+        # «لماذا زاد عدد الزوار؟», «ليش يختلف عدد اللقاءات…؟»: a reason asked of a number; «عدد» is its noun
+        intents -= {"count"}
     first = _strip_conj(tokens[0]) if tokens else ""
     intent: Intent = "unknown"
     who_first = first in {normalize(w) for w in lex.words.who_first_word}
@@ -235,14 +248,14 @@ def parse(question: str, lex: Lexicon) -> Frame:
         if candidate in intents:
             intent = candidate
             break
-    target_matches = lex.target_cues.find(text)
+    target_matches = cue_words(lex.target_cues.find(text))
     targets = [m.payload for m in target_matches]
     found = lex.entities.find(text)
     read_as = [(month, (m.start, m.end)) for m in found for month in _as_months(m.payload, lex)]
     entity_list = [e for e, _ in read_as]
     extra, days = _months_and_days(text, lex, entity_list, [span for _, span in read_as])
     entities = tuple(entity_list + extra)
-    flag_matches = lex.flags.find(text)
+    flag_matches = cue_words(lex.flags.find(text))
     events = [m for m in flag_matches if m.payload == "meeting"]
     flags = frozenset(m.payload for m in flag_matches)
     if any(e.type == "article" for e in entity_list):  # «حسب أنفاس بريس…»: the publisher names its article

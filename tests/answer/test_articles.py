@@ -111,3 +111,28 @@ def test_a_question_asking_for_a_place_by_its_kind_is_answered_by_the_place_name
     # a sentence naming no place the reference data knows is answered as «ما» would be
     plain = "ينبع النيل الأزرق من بحيرة تانا الواقعة في الهضبة."
     assert nile.article.direct.find(plain, terms, PLACE) == nile.article.direct.find(plain, terms, "what")
+
+
+def test_a_why_question_quotes_the_reason_said_next(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The sentence that repeats «لماذا ارتفع عدد الزوار؟» states the fact; the next states its reason
+    (``reason_words``: «عزا»), and is quoted too. A best sentence that states a reason itself is quoted alone."""
+    body = (
+        "ارتفع عدد زوار المعرض هذا العام إلى 210 آلاف زائر مقارنة بالعام الماضي. "
+        "وعزا المدير هذه الزيادة إلى الدخول المجاني للطلبة.\n\n"
+        "وشارك في المعرض 380 ناشرا من عشرين دولة. وتراجع عدد الناشرين بسبب كلفة الشحن."
+    )
+    p = keyword_pipeline(one_article_base(tmp_path, "fair", "معرض الكتاب", body))
+
+    def best_of(question: str) -> list:  # type: ignore[type-arg]
+        turn = p.understand(Turn(question=question, history=[]))
+        assert turn.frame.intent == "why"  # «عدد» is the noun of the reason asked, not a count
+        return p.article.candidates(turn.frame.text, [0.0], p.retrieve_articles(turn), "why")[:1]
+
+    def text(c) -> str:  # type: ignore[no-untyped-def]
+        return p.kb.article("fair").body[c.start : c.end]
+
+    chosen = best_of("لماذا ارتفع عدد زوار المعرض؟")
+    assert "210" in text(chosen[0])
+    assert p.article._reason_next(chosen, chosen[0]) and "الدخول المجاني" in text(chosen[-1])
+    chosen = best_of("لماذا تراجع عدد الناشرين؟")
+    assert "بسبب" in text(chosen[0]) and not p.article._reason_next(chosen, chosen[0]) and len(chosen) == 1

@@ -276,3 +276,18 @@ def test_a_part_of_the_year_is_its_months(lex: Lexicon, question: str, months: l
     assert not frame.of("period")
     if "2024" in question:
         assert frame.years == (2024,)
+
+
+def test_a_noun_made_of_a_cue_word_is_no_cue(lex: Lexicon) -> None:
+    """«دار نشر» is a publisher (``compound_nouns``): the question asks no publication date of an article."""
+    frame = parse("كم دار نشر شاركت في معرض الكتاب؟", lex)
+    assert frame.intent == "count" and frame.target != "metadata" and "publication" not in frame.flags
+    assert "publication" in parse("متى نشر المقال؟", lex).flags
+
+
+def test_a_reason_asked_of_a_number_is_a_why(lex: Lexicon) -> None:
+    """«لماذا زاد عدد…؟»: the reason is asked, «عدد» is its noun; a count that asks why afterwards stays one."""
+    assert parse("لماذا يختلف عدد اللقاءات بين المقال والسجلات؟", lex).intent == "why"
+    assert parse("ليش زاد عدد زوار المعرض هالسنة؟", lex).intent == "why"
+    assert parse("كم عدد زوار المعرض؟", lex).intent == "count"
+    assert parse("بماذا فسر رئيس الاتحاد ارتفاع عدد الزوار؟", lex).intent == "why"  # a why-phrasing, as data
