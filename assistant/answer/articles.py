@@ -405,7 +405,7 @@ class ArticleEngine:
         its reason («وعزا العلاونة هذه الزيادة إلى…»). When no quoted sentence states a reason and the next
         one does (``reason_words``), it is quoted too (appended to ``chosen``)."""
         cues = self.lexicon.reason_cues
-        if not self.lexicon.words.reason_words or any(cues.find(self._text(c.article_id, c.ordinal)) for c in chosen):
+        if any(cues.find(self._text(c.article_id, c.ordinal)) for c in chosen):
             return False
         after = best.ordinal + 1
         if any(c.article_id == best.article_id and c.ordinal == after for c in chosen):

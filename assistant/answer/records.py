@@ -242,8 +242,9 @@ class RecordsEngine:
                 text = f"حسب السجلات الموثقة{scope}: {arabic.countries(len(isos))} هي {names}."
             elif target in arabic.NOUNS:  # «كم اتفاقية وقع…؟», «كم مسؤولا التقى…؟»: the things, not the occasions
                 isos = {e.value for e in frame.of("country")}
-                things = self._counted(recs, target, isos)
-                holding = {r.id for r in recs if self._counted([r], target, isos)}
+                per = {r.id: self._things_of(r, target, isos) for r in recs}
+                things = list(dict.fromkeys(t for r in recs for t in per[r.id]))  # in date order, each once
+                holding = {rid for rid, ts in per.items() if ts}
                 cites = [c for c in cites if c.source_id in holding]
                 # and in how many occasions: «كم مسؤولا استقبل…؟» is read as people and as delegations alike
                 counts = f"{arabic.of(target, len(things))} في {arabic.meetings(len(holding))}"
@@ -327,23 +328,19 @@ class RecordsEngine:
             return Draft(f"{arabic.meetings(len(recs))}{scope}:\n" + self._bullets(recs, self.line), True, cites)
         return Draft(self._bullets(recs, lambda r: f"{self.line(r)}: {r.summary_ar}"), True, cites)
 
-    def _counted(self, recs: list[EventRecord], target: str, countries: Collection[str] = ()) -> list[str]:
-        """The distinct things of ``target`` the records name, in their order: each agreement, counterpart,
-        city, topic or month once. ``countries``: the ones the question names, whose people alone count
-        («كم مسؤولا بريطانيا…؟» of an Interpol assembly in Glasgow: not its German secretary general)."""
-        things: list[str]
+    def _things_of(self, r: EventRecord, target: str, countries: Collection[str]) -> list[str]:
+        """The things of ``target`` one occasion names: its agreements, counterparts, city, topics or month.
+        ``countries``: the ones the question names, whose people alone count («كم مسؤولا بريطانيا…؟» of an
+        Interpol assembly in Glasgow: not its German secretary general)."""
         if target == "agreement":
-            things = [a.ar for r in recs for a in r.agreements]
-        elif target == "person":
-            people = [(c, c.country or r.country.iso) for r in recs for c in r.counterparts]
-            things = [c.name_ar for c, iso in people if not countries or iso in countries]
-        elif target == "city":
-            things = [r.city.ar for r in recs]
-        elif target == "topic":
-            things = [self.topic_ar.get(t, t) for r in recs for t in r.topics]
-        else:
-            things = [self.dates.month(r.start.month) for r in sorted(recs, key=lambda r: r.start)]
-        return list(dict.fromkeys(things))
+            return [a.ar for a in r.agreements]
+        if target == "person":
+            return [c.name_ar for c in r.counterparts if not countries or (c.country or r.country.iso) in countries]
+        if target == "city":
+            return [r.city.ar]
+        if target == "topic":
+            return [self.topic_ar.get(t, t) for t in r.topics]
+        return [self.dates.month(r.start.month)]
 
     @staticmethod
     def _lasted(r: EventRecord) -> str:

@@ -300,7 +300,7 @@ class Lexicon:
             own = c.event_words or self.words.default_event_words
             words += own
             words += [form for w in own for form in verb_forms(w, feminine=c.subject.gender == "f")]
-            words += [form for w in own if " " not in w for form in english_forms(w)]
+            words += [form for w in own for form in english_forms(w)]
         return list(dict.fromkeys(words))
 
     @cached_property

@@ -215,10 +215,13 @@ def _as_months(e: Entity, lex: Lexicon) -> list[Entity]:
 def parse(question: str, lex: Lexicon) -> Frame:
     text = question.strip()
     tokens = tokenize(text)
-    compounds = [(m.start, m.end) for m in lex.compounds.find(text)]
+    found = lex.entities.find(text)
+    # a cue word inside a compound noun («دار نشر») or a period's name («النصف الأول», «the first half») is none
+    masked = [(m.start, m.end) for m in lex.compounds.find(text)]
+    masked += [(m.start, m.end) for m in found if m.payload.type == "period"]
 
-    def cue_words(matches: list[Match[str]]) -> list[Match[str]]:  # a cue inside a compound noun is none
-        return [m for m in matches if not _within(compounds, m.start, m.end)]
+    def cue_words(matches: list[Match[str]]) -> list[Match[str]]:
+        return [m for m in matches if not _within(masked, m.start, m.end)]
 
     cues = cue_words(lex.intent_cues.find(text))
     intents = {m.payload for m in cues}
@@ -250,7 +253,6 @@ def parse(question: str, lex: Lexicon) -> Frame:
             break
     target_matches = cue_words(lex.target_cues.find(text))
     targets = [m.payload for m in target_matches]
-    found = lex.entities.find(text)
     read_as = [(month, (m.start, m.end)) for m in found for month in _as_months(m.payload, lex)]
     entity_list = [e for e, _ in read_as]
     extra, days = _months_and_days(text, lex, entity_list, [span for _, span in read_as])
@@ -262,9 +264,7 @@ def parse(question: str, lex: Lexicon) -> Frame:
         flags |= {"article"}
     if any(p.lower() in text.lower() for p in lex.words.injection_patterns):
         flags |= {"injection"}
-    periods = [(m.start, m.end) for m in found if m.payload.type == "period"]
-    # an order word inside a period's name («النصف الأول», «the first half», «الربع الأخير») orders nothing
-    order = next((m.payload for m in lex.order_cues.find(text) if not _within(periods, m.start, m.end)), None)
+    order = next((m.payload for m in cue_words(lex.order_cues.find(text))), None)
     years, named_years = _years(text, lex, found)
     # what the frame reads as targets, events and kinds, and the names (places, the subject, months) it passes over
     read = [(m.start, m.end) for m in (*target_matches, *events, *(m for m in found if m.payload.type == "kind"))]
