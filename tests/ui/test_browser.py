@@ -253,6 +253,7 @@ def test_meetings_tab_table_filters_and_charts(page: Any) -> None:
     table = page.locator("#meetings-table")
     table.wait_for(state="visible")
     rows = table.locator("[role=row].virtual-row")  # Gradio 6 draws body rows as virtual div rows
+    page.wait_for_function("document.querySelectorAll('#meetings-table .virtual-row').length > 0", timeout=30_000)
     assert rows.count() == 17
     for plot in ("#month-plot", "#country-plot", "#region-plot"):
         page.locator(f"{plot} svg .mark-rect path, {plot} svg .mark-rect").first.wait_for(timeout=30_000)
@@ -288,6 +289,8 @@ def test_sources_tab_shows_the_article_and_reports(page: Any) -> None:
     assert "13 دولة" in article.locator(".article-meta").inner_text()
     assert "anfaspress.com" in article.locator(".article-meta a").get_attribute("href")
     assert "20 لقاءً في 13 دولة" in article.locator(".article-body").inner_text()
+    # The table is drawn after the article card: wait for its virtual rows, don't count them at once.
+    page.wait_for_function("document.querySelectorAll('#reports-table .virtual-row').length >= 10", timeout=30_000)
     reports = page.locator("#reports-table .virtual-row")
     assert reports.count() >= 10
     cells = page.locator("#reports-table .virtual-row [role=gridcell][data-col='3']").all_inner_texts()
