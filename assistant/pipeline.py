@@ -454,8 +454,14 @@ class Pipeline:
         about = "meeting" in frame.flags or any(e.type == "subject" for e in frame.entities)
         narrowed = frame.filters or frame.order or frame.days or (frame.years and about)
         listing = frame.target in {"agreement", "meeting", "person", "city", "country", "topic"} and about
+        denied = frame.negation is not None and about  # «أي الشهور لم يلتق فيها…؟»: what the records hold none of
         return bool(
-            narrowed or listing or frame.intent == "count" or "busiest" in frame.flags or "records" in frame.flags
+            narrowed
+            or listing
+            or denied
+            or frame.intent == "count"
+            or "busiest" in frame.flags
+            or "records" in frame.flags
         )
 
     def covers(self, frame: Frame, draft: Draft) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from assistant.answer import arabic
 from assistant.answer.cite import article_citation
+from assistant.answer.complement import Complement
 from assistant.answer.draft import Draft
 from assistant.index.documents import article_sentences, record_text
 from assistant.knowledge.loader import KnowledgeBase
@@ -224,6 +225,8 @@ class RecordsEngine:
             covered = arabic.join_ar(sorted({str(r.start.year) for r in self.records}))
             asked = arabic.join_ar([str(y) for y in frame.years])
             return Draft(f"لا تتضمن قاعدة المعرفة لقاءات سنة {asked}؛ السجلات تغطي سنة {covered}.", False, [])
+        if frame.negation is not None:  # «أي الشهور لم يلتق فيها…؟»: what the records hold none of
+            return Complement(self).answer(frame, frame.negation)
         sel = self.select(frame)
         recs = sel.records
         scope = f" ({sel.described})" if sel.described else ""
@@ -234,7 +237,7 @@ class RecordsEngine:
         if "busiest" in frame.flags and target in {"country", "city", "region"}:
             return self._busiest(recs, target, scope)
         if target == "duration":  # «كم يوما استغرقت زيارة…؟»: each occasion's days, from its own dates
-            return Draft(self._bullets(recs, lambda r: f"{self.line(r)}: {self._lasted(r)}"), True, cites)
+            return Draft(self.bullets(recs, lambda r: f"{self.line(r)}: {self._lasted(r)}"), True, cites)
         if intent == "count":
             if target == "country":
                 isos = sorted({r.country.iso for r in recs})
@@ -252,19 +255,19 @@ class RecordsEngine:
                 if not things:
                     text = f"لا تذكر السجلات الموثقة{scope} أي {arabic.NOUNS[target][0]}."
             else:
-                text = f"حسب السجلات الموثقة{scope}: {arabic.meetings(len(recs))}.\n" + self._bullets(recs, self.line)
+                text = f"حسب السجلات الموثقة{scope}: {arabic.meetings(len(recs))}.\n" + self.bullets(recs, self.line)
             return Draft(text, True, cites)
         if intent == "yesno" and target == "agreement":
             signed = [r for r in recs if r.agreements]
             if not signed:
                 return Draft(f"لا، لا تذكر السجلات{scope} توقيع أي اتفاقية.", True, cites)
-            body = self._bullets(signed, lambda r: f"{self.line(r)}: " + "؛ ".join(a.ar for a in r.agreements))
+            body = self.bullets(signed, lambda r: f"{self.line(r)}: " + "؛ ".join(a.ar for a in r.agreements))
             return Draft(f"نعم{scope}:\n{body}", True, [c for c in cites if c.source_id in {r.id for r in signed}])
         if intent == "yesno":
-            return Draft(f"نعم{scope}. " + self._bullets(recs, self.line), True, cites)
+            return Draft(f"نعم{scope}. " + self.bullets(recs, self.line), True, cites)
         if intent == "when":
             return Draft(
-                self._bullets(
+                self.bullets(
                     recs,
                     lambda r: (
                         f"{self.dates.span(r.start, r.end)} — {self.place(r)}{self.occasion(r)}"
@@ -276,18 +279,18 @@ class RecordsEngine:
             )
         if intent == "where":
             return Draft(
-                self._bullets(recs, lambda r: f"{self.place(r)} — {self.dates.span(r.start, r.end)}{self.occasion(r)}"),
+                self.bullets(recs, lambda r: f"{self.place(r)} — {self.dates.span(r.start, r.end)}{self.occasion(r)}"),
                 True,
                 cites,
             )
         if intent == "who" or (target == "person" and intent in {"list", "unknown"}):
-            return Draft(self._bullets(recs, lambda r: f"{self.line(r)}: {self.people(r)}"), True, cites)
+            return Draft(self.bullets(recs, lambda r: f"{self.line(r)}: {self.people(r)}"), True, cites)
         if target == "agreement":
             signed = [r for r in recs if r.agreements]
             if not signed:
                 return Draft(f"لا تذكر السجلات{scope} توقيع أي اتفاقية.", False, cites)
             return Draft(
-                self._bullets(signed, lambda r: f"{self.line(r)}: " + "؛ ".join(a.ar for a in r.agreements)),
+                self.bullets(signed, lambda r: f"{self.line(r)}: " + "؛ ".join(a.ar for a in r.agreements)),
                 True,
                 [c for c in cites if c.source_id in {r.id for r in signed}],
             )
@@ -298,7 +301,7 @@ class RecordsEngine:
                 labels = "المواضيع: " + arabic.join_ar([self.topic_ar.get(t, t) for t in r.topics]) + "."
                 return f"{self.line(r)}: {labels}" + (f" {r.summary_ar}" if detail else "")
 
-            body = self._bullets(recs, topics)
+            body = self.bullets(recs, topics)
             if target == "topic" and len(recs) > 3:  # many occasions: the topics first, most discussed first
                 counts = Counter(t for r in recs for t in r.topics)
                 ranked = [f"{self.topic_ar.get(t, t)} ({arabic.meetings(n)})" for t, n in counts.most_common()]
@@ -307,12 +310,12 @@ class RecordsEngine:
         if intent == "list" and target in {"country", "city"} and self._echoes(frame, recs):
             # «ما الدول التي شاركت في اجتماع ليون؟»: the places are the ones it named; what it asks is in the
             # occasion's own account
-            return Draft(self._bullets(recs, lambda r: f"{self.line(r)}: {r.summary_ar}"), True, cites)
+            return Draft(self.bullets(recs, lambda r: f"{self.line(r)}: {r.summary_ar}"), True, cites)
         if intent == "list" and target == "country":
             by_country: dict[str, list[EventRecord]] = {}
             for r in recs:
                 by_country.setdefault(r.country.iso, []).append(r)
-            body = self._bullets(
+            body = self.bullets(
                 list(by_country.values()),
                 lambda rs: (
                     f"{rs[0].country.ar}: " + "؛ ".join(f"{r.city.ar} ({self.dates.span(r.start, r.end)})" for r in rs)
@@ -322,11 +325,11 @@ class RecordsEngine:
             return Draft(f"{names}.\n{body}", True, cites)
         if intent == "list" and target == "city":
             cities = list(dict.fromkeys(r.city.ar for r in recs))
-            return Draft(f"{arabic.join_ar(cities)}.\n" + self._bullets(recs, self.line), True, cites)
+            return Draft(f"{arabic.join_ar(cities)}.\n" + self.bullets(recs, self.line), True, cites)
         # what / list of meetings / unknown: describe each occasion (a long list stays one line each)
         if len(recs) > 3:
-            return Draft(f"{arabic.meetings(len(recs))}{scope}:\n" + self._bullets(recs, self.line), True, cites)
-        return Draft(self._bullets(recs, lambda r: f"{self.line(r)}: {r.summary_ar}"), True, cites)
+            return Draft(f"{arabic.meetings(len(recs))}{scope}:\n" + self.bullets(recs, self.line), True, cites)
+        return Draft(self.bullets(recs, lambda r: f"{self.line(r)}: {r.summary_ar}"), True, cites)
 
     def _things_of(self, r: EventRecord, target: str, countries: Collection[str]) -> list[str]:
         """The things of ``target`` one occasion names: its agreements, counterparts, city, topics or month.
@@ -380,7 +383,7 @@ class RecordsEngine:
         chosen = [r for name in best for r in groups[name]]
         text = f"حسب السجلات الموثقة{scope}: {arabic.join_ar(best)} ({arabic.meetings(top)}"
         text += " لكل منها).\n" if len(best) > 1 else ").\n"
-        return Draft(text + self._bullets(chosen, self.line), True, [self.cite(r) for r in chosen])
+        return Draft(text + self.bullets(chosen, self.line), True, [self.cite(r) for r in chosen])
 
     def _groups_of(self, r: EventRecord, target: str) -> list[str]:
         if target == "country":
@@ -395,7 +398,7 @@ class RecordsEngine:
         if sel.without_kind:
             other = sel.without_kind
             asked = arabic.join_ar([e.label for e in frame.of("kind")]) or "ذلك"
-            text = f"لا، لا توثّق السجلات {asked} ({sel.described})؛ لكنها تذكر:\n" + self._bullets(other, self.line)
+            text = f"لا، لا توثّق السجلات {asked} ({sel.described})؛ لكنها تذكر:\n" + self.bullets(other, self.line)
             return Draft(text, True, [self.cite(r) for r in other])
         what = sel.described or "ما سألت عنه"
         if frame.intent == "yesno":  # «هل التقى بمسؤولين برتغاليين؟»: a plain no, where the base speaks of it
@@ -424,7 +427,7 @@ class RecordsEngine:
                     return article_citation(article, start, article.body[start:end].strip(), [label])
         return None
 
-    def _bullets(self, items: list, fn: Callable) -> str:  # type: ignore[type-arg]
+    def bullets(self, items: list, fn: Callable) -> str:  # type: ignore[type-arg]
         if len(items) == 1:
             line = fn(items[0])
             return line if line.endswith((".", "؟", "!", "…")) else line + "."

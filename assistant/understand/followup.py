@@ -49,4 +49,6 @@ def merge(current: Frame, previous: Frame | None) -> Frame:
         flags=current.flags | (previous.flags & {"meeting", "article"}),
         followup=True,
         text=f"{previous.text} {current.text}",
+        # «وماذا عن أوروبا؟» after «ما دول الخليج التي لم يزرها؟» asks the same complement of Europe
+        negation=current.negation or (previous.negation if current.what_about else None),
     )

@@ -63,6 +63,9 @@ class QuestionWords(BaseModel):
     name_words: list[str] = Field(default_factory=list)  # «ما اسم…؟»: the question asks for a name
     compound_nouns: list[str] = Field(default_factory=list)  # «دار نشر»: no cue word inside counts
     reason_words: list[str] = Field(default_factory=list)  # «بسبب», «عزا»: a sentence that states a reason
+    negation_words: list[str] = Field(default_factory=list)  # «لم», «not»: the records' complement is asked
+    saying_words: list[str] = Field(default_factory=list)  # «يذكر», «mention»: negated, no event is denied
+    contrast_words: list[str] = Field(default_factory=list)  # «بل», «but»: after a denial, what is asked
 
 
 def load_question_words(knowledge_dir: Path) -> QuestionWords:
@@ -239,6 +242,17 @@ class Lexicon:
     def compounds(self) -> PhraseMatcher[str]:
         """Nouns made of a cue word and another (``compound_nouns``: «دار نشر» is a publisher, not «نشر»)."""
         return self._cues({"compound": self.words.compound_nouns})
+
+    @cached_property
+    def negation_cues(self) -> PhraseMatcher[str]:
+        """Words that deny the event asked about (``negation_words``: «لم», «اللي ما», «not»), and those that
+        put what is asked after a denial (``contrast_words``: «بل», «but»)."""
+        return self._cues({"not": self.words.negation_words, "but": self.words.contrast_words})
+
+    @cached_property
+    def saying_stems(self) -> frozenset[str]:
+        """Stems of the verbs that report a source (``saying_words``)."""
+        return frozenset(t for w in self.words.saying_words for t in analyze(w))
 
     @cached_property
     def intent_cues(self) -> PhraseMatcher[str]:

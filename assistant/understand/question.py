@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.models import Intent
-from assistant.text import Match, is_stopword, light_stem, normalize, stopwords, tokenize, tokens_with_spans
+from assistant.text import Match, analyze, is_stopword, light_stem, normalize, stopwords, tokenize, tokens_with_spans
 from assistant.understand.lexicon import Entity, Lexicon
 
 YEAR = re.compile(r"\b(19\d{2}|20\d{2})\b")
@@ -18,6 +18,16 @@ NAMED = frozenset({"subject", "person", "agency", "country", "city", "region"}) 
 INTENT_ORDER: tuple[Intent, ...] = ("count", "who", "when", "where", "yesno", "why", "list", "what")
 LISTABLE = {"country", "city", "meeting", "person", "agreement"}
 FIRST_WORD_ONLY = {"yesno"}
+
+
+@dataclass(frozen=True)
+class Negation:
+    """What a question denies («أي الشهور لم يلتق فيها…؟»): the event itself, or the event as narrowed by
+    what the words after the negation name («…ولم يوقع فيها اتفاقية», «…لم يلتق فيها بمسؤولين أوروبيين»).
+    «not X but Y» («لم يزرها بل جاء مسؤولها إلى المغرب») asks Y, and denies nothing the records must subtract."""
+
+    entities: tuple[Entity, ...] = ()  # named after the negation: they narrow what did not happen
+    targets: tuple[str, ...] = ()  # things named after it («اتفاقية»): what did not happen is their occasion
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,7 @@ class Frame:
     unlisted: str | None = None  # «ما الهدايا التي…؟»: the noun a what/which question asks for, when no target
     flags: frozenset[str] = field(default_factory=frozenset)  # meeting article injection greeting ref
     followup: bool = False  # leans on an earlier turn
+    negation: Negation | None = None  # «لم», «not»: the records' complement is asked
 
     def of(self, kind: str) -> list[Entity]:
         return [e for e in self.entities if e.type == kind]
@@ -212,6 +223,34 @@ def _as_months(e: Entity, lex: Lexicon) -> list[Entity]:
     return [Entity("month", m, lex.month_label(int(m))) for m in e.value.split(",")]
 
 
+def _negation(
+    text: str,
+    lex: Lexicon,
+    cues: list[Match[str]],
+    read_as: list[tuple[Entity, tuple[int, int]]],
+    targets: list[Match[str]],
+) -> Negation | None:
+    """What the first negation of an event denies: the entities and things named after it (before it, they say
+    which events are meant: «ما الدول التي زارها حموشي ولم يوقع فيها اتفاقية؟»). A negated framing verb denies
+    no event («ما الذي لم يذكره المقال…؟», «الدور الذي لم تعد المملكة تقنع به»)."""
+    denials = [m for m in cues if m.payload == "not"]
+    for cue in denials:
+        after = tokenize(text[cue.end :])[:1]
+        if after and set(analyze(after[0])) <= lex.saying_stems:
+            continue
+        if any(m.payload == "but" and m.start > cue.start for m in cues):  # «not X but Y» asks Y
+            return None
+        return _denied(cue.start, read_as, targets)
+    return None
+
+
+def _denied(at: int, read_as: list[tuple[Entity, tuple[int, int]]], targets: list[Match[str]]) -> Negation:
+    return Negation(
+        entities=tuple(e for e, (start, _) in read_as if start >= at),
+        targets=tuple(m.payload for m in targets if m.start >= at),
+    )
+
+
 def parse(question: str, lex: Lexicon) -> Frame:
     text = question.strip()
     tokens = tokenize(text)
@@ -273,6 +312,9 @@ def parse(question: str, lex: Lexicon) -> Frame:
         intent = "what"
     if intent == "what" and targets and targets[0] in LISTABLE:  # «ما البلدان التي زارها…؟» lists
         intent = "list"
+    # «لماذا لم يزر…؟» asks a reason, which no complement gives
+    denials = cue_words(lex.negation_cues.find(text))
+    negation = None if intent == "why" else _negation(text, lex, denials, read_as, target_matches)
     return Frame(
         text=text,
         intent=intent,
@@ -291,4 +333,5 @@ def parse(question: str, lex: Lexicon) -> Frame:
         if intent == "count"
         else None,
         unlisted=_asked_noun(text, lex, cues, read, names) if intent in {"what", "list"} else None,
+        negation=negation,
     )

@@ -291,3 +291,41 @@ def test_a_reason_asked_of_a_number_is_a_why(lex: Lexicon) -> None:
     assert parse("ليش زاد عدد زوار المعرض هالسنة؟", lex).intent == "why"
     assert parse("كم عدد زوار المعرض؟", lex).intent == "count"
     assert parse("بماذا فسر رئيس الاتحاد ارتفاع عدد الزوار؟", lex).intent == "why"  # a why-phrasing, as data
+
+
+@pytest.mark.parametrize(
+    ("question", "denied"),
+    [
+        ("أي الشهور لم يعقد فيها حموشي أي لقاء؟", []),
+        ("ما هي دول الخليج التي لم يزرها حموشي؟", []),
+        ("Which months of 2024 had no meetings?", []),
+        ("شنو هوما الشهور اللي ما دار فيها حموشي حتى لقاء؟", []),
+        ("ما الدول التي زارها حموشي ولم يوقع فيها اتفاقية مع قطر؟", ["QA"]),
+        ("Which cities did Hammouchi visit without meeting the Belgians?", ["BE"]),
+    ],
+)
+def test_a_denied_event_and_what_the_denial_names(lex: Lexicon, question: str, denied: list[str]) -> None:
+    negation = parse(question, lex).negation
+    assert negation is not None
+    assert [e.value for e in negation.entities if e.type == "country"] == denied
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ما الذي لم يذكره المقال عن زيارة قطر؟",  # a negated framing verb denies no event
+        "هو حموشي سافر البرازيل ولا مدير الشرطة البرازيلية هو اللي جه المغرب؟",  # «ولا» is «or» in dialect
+        "لماذا لم يزر حموشي الكويت؟",  # a reason, not a complement
+        "وأيها لم يزرها حموشي بل جاء مسؤولها إلى المغرب؟",  # «not X but Y» asks Y
+        "ما الدول التي زارها حموشي؟",
+    ],
+)
+def test_no_denied_event(lex: Lexicon, question: str) -> None:
+    assert parse(question, lex).negation is None
+
+
+def test_what_about_keeps_the_denial(lex: Lexicon) -> None:
+    first = parse("ما هي دول الخليج التي لم يزرها حموشي؟", lex)
+    second = merge(parse("وماذا عن أوروبا؟", lex), first)
+    assert second.negation is not None
+    assert [e.value for e in second.of("region")] == ["europe"]
