@@ -16,8 +16,11 @@ class Citation(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    source_id: str = Field(description="Record id, or `<article-id>#cNN` for an article chunk.")
-    kind: Literal["article", "record"]
+    source_id: str = Field(
+        description="Record id, `<article-id>#cNN` for an article chunk, or `reference/<file>#<id>` for reference "
+        "data an answer's list comes from (a region's member countries)."
+    )
+    kind: Literal["article", "record", "reference"]
     title: str
     url: str | None = None
     quote: str

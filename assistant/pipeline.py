@@ -37,6 +37,7 @@ from assistant.settings import Settings
 from assistant.text import analyze, tokenize
 from assistant.understand import scope as scoping
 from assistant.understand.crosslingual import BRIDGED, CrossLingual, NameIndex
+from assistant.understand.dialect import standard_negation
 from assistant.understand.followup import merge
 from assistant.understand.lexicon import Entity, Lexicon, load_question_words
 from assistant.understand.question import Frame, parse
@@ -117,9 +118,16 @@ class Pipeline:
 
     def read(self, text: str) -> str:
         """The words of ``text`` as the base writes them: spaces put back into runs that lost them
-        (``respace``), misspelt words respelt (``respell``). Words the base writes are never touched."""
+        (``respace``), the dialects' negation of a verb as «لم» (``standard_negation``), misspelt words respelt
+        (``respell``). Words the base writes are never touched."""
         text = respace(text, self.opens_run, self.follows_in_run)
+        text = standard_negation(text, self.negates, self.lex.event_keys.__contains__)
         return self.respeller.respell(text).text if self.respeller is not None else text
+
+    def negates(self, word: str) -> bool:
+        """What a dialect «ما…ش» may be around (``standard_negation``): an event word, or a word of 3+ letters
+        the base knows as written or without its clitics (not as a typo of another)."""
+        return word in self.lex.event_keys or (bool(analyze(word)) and self.vocab.is_known(word, typos=False))
 
     def opens_run(self, word: str) -> bool:
         """What may open a run of two words that lost their space (``respace``): a one-word question cue
@@ -359,7 +367,8 @@ class Pipeline:
         """The scope's records engine, and its records of these places or people (whatever else the question
         narrows by: its order and days are the article's to answer)."""
         engine = self.records_for(turn.scope.collections)
-        return engine, engine.select(turn.frame.with_(entities=tuple(entities), order=None, days=())).records
+        frame = turn.frame.with_(entities=tuple(entities), order=None, days=(), relation=None)
+        return engine, engine.select(frame).records
 
     def asked_beyond_names(self, frame: Frame) -> list[str]:
         """The question's content words besides its cues and the places and names it filters on: what it asks

@@ -231,7 +231,7 @@ def _date_in_title(citation: Citation, month_names: Sequence[str]) -> bool:
 
 def render_citation(number: int, citation: Citation, month_names: Sequence[str] = ()) -> str:
     """One expandable source: title and date always visible, the quote and report links inside."""
-    kind_label = "مقال" if citation.kind == "article" else "سجل لقاء"
+    kind_label = {"article": "مقال", "record": "سجل لقاء"}.get(citation.kind, "بيانات مرجعية")
     date = format_date(citation.date, month_names)
     if date and _date_in_title(citation, month_names):
         date = ""

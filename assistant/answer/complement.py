@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 from assistant.answer import arabic
 from assistant.answer.draft import Draft
 from assistant.knowledge.schema import EventRecord
+from assistant.models import Citation
 from assistant.understand.lexicon import Entity
-from assistant.understand.question import Frame, Negation
+from assistant.understand.question import Denial, Frame, Negation
 
 if TYPE_CHECKING:
     from assistant.answer.records import RecordsEngine
@@ -105,14 +106,13 @@ class Complement:
         rest = tuple(x for x in frame.entities if x.type not in defining)
         denied = [x for x in rest if x in neg.entities and x.type != "subject"]
         positive = tuple(x for x in rest if x not in neg.entities or x.type == "subject")
-        held = [HELD[t] for t in neg.targets if t in HELD and t != target]
         plain = frame.with_(negation=None, order=None, target=target if target != "meeting" else None)
         meant = e.select(plain.with_(entities=positive)).records  # what the rest of the question means
-        # what did happen: those of them that are also what the negation names («…ولم يزر الكويت»)
+        # what did happen: those of them of which a denied clause holds («…ولم يزر الكويت», «…بدون اتفاقية»)
         subject = tuple(x for x in frame.entities if x.type == "subject")
-        of_denied = e.select(plain.with_(entities=subject + tuple(denied))).records if denied else meant
-        ids = {r.id for r in of_denied}
-        happened = [r for r in meant if r.id in ids and all(h(r) for h in held)]
+        holds = [self._holds(plain, subject, c, defining, target) for c in neg.clauses]
+        happened = [r for r in meant if any(h(r) for h in holds)]
+        held = [HELD[t] for t in neg.targets if t in HELD and t != target]
         narrowed = bool(denied or held)
         years = e.known_years(frame.years) or sorted({y for r in e.records for y, _ in _months(r)})
         what = self._what(denied, held)
@@ -122,15 +122,50 @@ class Complement:
             missing = [r for r in meant if r not in happened]
             return self._occasions(frame, missing, meant, what)
         domain = self.domain(frame, named, years)
-        if domain is None:
+        among = ""
+        if domain is None:  # the things of what the rest of the question means
             if not narrowed:
                 return self._unlisted(frame, meant)
             domain = list({t.key: t for r in meant for t in self.things(r, target, len(years))}.values())
+            among = f" (من {self._count(target, len(domain))} في السجلات)"
         seen = {t.key for r in happened for t in self.things(r, target, len(years))}
         missing_things = [t for t in domain if t.key not in seen]
         found = [t for t in domain if t.key in seen]
-        when = f" ({years[0]})" if target == "month" and len(years) == 1 else ""
-        return self._things(frame, target, missing_things, found, happened, what, when)
+        when = f" ({years[0]})" if target == "month" and len(years) == 1 else among
+        # cited: the occasions the list was read from, and the reference data that enumerates the domain
+        cites = [e.cite(r) for r in (meant if among else happened)] + self._references(named, target)
+        return self._things(frame, target, missing_things, found, cites, what, when)
+
+    def _references(self, named: list[Entity], target: str) -> list[Citation]:
+        """The regions whose members a list of countries comes from («الكويت» is named by no record: by
+        regions.yaml), as citations of their reference data."""
+        if target != "country":
+            return []
+        e = self.engine
+        return [
+            Citation(
+                source_id=f"reference/regions.yaml#{x.value}",
+                kind="reference",
+                title=f"{x.label}: الدول الأعضاء (بيانات مرجعية)",
+                quote="، ".join(e.country[i].ar for i in e.region[x.value].members if i in e.country),
+            )
+            for x in named
+            if x.type == "region" and x.value in e.region
+        ]
+
+    @staticmethod
+    def _count(target: str, n: int) -> str:
+        return arabic.countries(n) if target == "country" else arabic.of(target, n)
+
+    def _holds(
+        self, plain: Frame, subject: tuple[Entity, ...], clause: Denial, defining: frozenset[str], target: str
+    ) -> Callable[[EventRecord], bool]:
+        """Whether one denied clause holds of an occasion: it is of what the clause names (the names that
+        define the domain apart), and has the things it names («اتفاقية»); a bare denial holds of every one."""
+        names = tuple(x for x in clause.entities if x.type not in defining and x.type != "subject")
+        ids = {r.id for r in self.engine.select(plain.with_(entities=subject + names)).records} if names else None
+        things = [HELD[t] for t in clause.targets if t in HELD and t != target]
+        return lambda r: (ids is None or r.id in ids) and all(h(r) for h in things)
 
     @staticmethod
     def _what(denied: list[Entity], held: list[Callable[[EventRecord], bool]]) -> tuple[str, str]:
@@ -153,15 +188,14 @@ class Complement:
         target: str,
         missing: list[Thing],
         found: list[Thing],
-        happened: list[EventRecord],
+        cites: list[Citation],
         what: tuple[str, str],
         when: str,
     ) -> Draft:
         """«لا توثّق السجلات أي لقاء في: يناير، يوليوز، غشت (2024).», then what they do document of the
-        same things; the occasions that did happen are the citations."""
-        e, (no, yes), link = self.engine, what, LINKS[target]
-        cites = [e.cite(r) for r in happened]
-        count = arabic.countries(len(missing)) if target == "country" else arabic.of(target, len(missing))
+        same things."""
+        no, yes, link = *what, LINKS[target]
+        count = self._count(target, len(missing))
         if not missing:
             text = f"لا شيء: توثّق السجلات {yes} {link} كلٍّ من: {_listed(found)}{when}."
             return Draft(("لا. " if frame.intent == "yesno" else "") + text, True, cites)

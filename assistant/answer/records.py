@@ -18,9 +18,31 @@ from assistant.knowledge.loader import KnowledgeBase
 from assistant.knowledge.schema import EventRecord
 from assistant.models import Citation
 from assistant.text import normalize
-from assistant.understand.question import Frame
+from assistant.understand.question import Frame, Relation
 
 ABROAD = {"visit_abroad", "multilateral"}
+
+
+BY_DURATION = {"longest": max, "shortest": min}  # order words that rank occasions by the days they lasted
+
+
+def _days(r: EventRecord) -> int | None:
+    """How many days an occasion lasted, where its record dates it by its days (not by its week or month)."""
+    return (r.end - r.start).days + 1 if r.date_precision in {"day", "range"} else None
+
+
+def _ordered(chosen: list[EventRecord], order: str | None) -> list[EventRecord]:
+    """Occasions in date order, narrowed by an order word: the first, the last, or those that lasted
+    longest or shortest (ties kept; only occasions dated by their days have a length)."""
+    if order == "first":
+        return chosen[:1]
+    if order == "last":
+        return chosen[-1:]
+    if order in BY_DURATION:
+        timed = [r for r in chosen if _days(r) is not None]
+        best = BY_DURATION[order]((_days(r) or 0) for r in timed) if timed else None
+        return [r for r in timed if _days(r) == best]
+    return chosen
 
 
 def _valid(year: int, month: int, day: int) -> bool:
@@ -65,6 +87,9 @@ class RecordsEngine:
     # --- selection ---------------------------------------------------------------------------------
 
     def select(self, frame: Frame) -> Selection:
+        relation = frame.relation
+        if relation is not None:  # «بعد قطر»: the anchor says when, not which occasions
+            return self._relative(frame, relation)
         tests: list[Callable[[EventRecord], bool]] = []
         named_isos = {e.value for e in frame.of("country")}
         region_isos: set[str] = set()
@@ -128,11 +153,54 @@ class RecordsEngine:
             base = on_topic if topics else base
         chosen = [r for r in base if self._kind_fits(frame, r)]
         chosen.sort(key=lambda r: r.start)
-        if frame.order == "first":
-            chosen = chosen[:1]
-        elif frame.order == "last":
-            chosen = chosen[-1:]
-        return Selection(chosen, base, self._describe(frame))
+        return Selection(_ordered(chosen, frame.order), base, self._describe(frame))
+
+    def _relative(self, frame: Frame, relation: Relation) -> Selection:
+        """The occasions the rest of the question means that started after (or before) the anchor: the first
+        occasion it names (for «after»; the last, for «before»), or the months it names; only the nearest one
+        for «مباشرة بعد», unless an order word asks another."""
+        rest = list(frame.entities)
+        for e in relation.anchor:  # the anchor's own mentions, the last of equal ones (it comes after the cue)
+            rest.reverse()
+            rest.remove(e)
+            rest.reverse()
+        plain = frame.with_(entities=tuple(rest), relation=None)
+        pivot = self._pivot(frame, relation)
+        sel = self.select(plain.with_(order=None))
+        if pivot is None:
+            return Selection([], [], self._describe(frame))
+        day, label = pivot
+        described = "، ".join(filter(None, [sel.described, f"{'بعد' if relation.after else 'قبل'} {label}"]))
+        chosen = [r for r in sel.records if (r.start > day if relation.after else r.start < day)]
+        order = frame.order or (("first" if relation.after else "last") if relation.nearest else None)
+        return Selection(_ordered(chosen, order), chosen, described)
+
+    def _pivot(self, frame: Frame, relation: Relation) -> tuple[dt.date, str] | None:
+        """The day the anchor starts (an occasion) or bounds (months), and how to say it; None where the
+        records hold no such occasion, or months of more than one year with none named."""
+        if relation.year is not None:
+            y = relation.year
+            return (dt.date(y, 12, 31), str(y)) if relation.after else (dt.date(y, 1, 1), str(y))
+        months = sorted(int(e.value) for e in relation.anchor if e.type == "month")
+        named = tuple(e for e in relation.anchor if e.type != "month")
+        if named:
+            subject = tuple(e for e in frame.entities if e.type == "subject")
+            anchor = frame.with_(entities=subject + named, relation=None, order=None, days=(), negation=None)
+            occasions = [r for r in self.select(anchor).records if not months or r.start.month in months]
+            if not occasions:
+                return None
+            pick = occasions[0] if relation.after else occasions[-1]
+            return pick.start, f"{self.place(pick)} ({self.dates.span(pick.start, pick.end)})"
+        years = self.known_years(frame.years) or sorted({r.start.year for r in self.records})
+        if len(years) != 1 or not months:
+            return None
+        year = years[0]
+        if relation.after:
+            last = months[-1]
+            day = dt.date(year + (last == 12), last % 12 + 1, 1) - dt.timedelta(days=1)
+        else:
+            day = dt.date(year, months[0], 1)
+        return day, f"{arabic.join_ar([self.dates.month(m) for m in months])} {year}"
 
     def _kind_fits(self, frame: Frame, r: EventRecord) -> bool:
         """Of a kind asked for; or, where the question also names another home country, at that place: «في
@@ -236,7 +304,7 @@ class RecordsEngine:
         intent, target = frame.intent, frame.target
         if "busiest" in frame.flags and target in {"country", "city", "region"}:
             return self._busiest(recs, target, scope)
-        if target == "duration":  # «كم يوما استغرقت زيارة…؟»: each occasion's days, from its own dates
+        if target == "duration" or frame.order in BY_DURATION:  # «كم يوما استغرقت…؟», «أطول زيارة»: the days
             return Draft(self.bullets(recs, lambda r: f"{self.line(r)}: {self._lasted(r)}"), True, cites)
         if intent == "count":
             if target == "country":
@@ -348,9 +416,9 @@ class RecordsEngine:
     @staticmethod
     def _lasted(r: EventRecord) -> str:
         """How many days an occasion lasted, where its dates are days («4–8 فبراير» → «5 أيام»)."""
-        if r.date_precision not in {"day", "range"}:
+        n = _days(r)
+        if n is None:
             return "لا تحدد السجلات أيام هذه المناسبة."
-        n = (r.end - r.start).days + 1
         return f"{arabic.days(n)}." + (f" ({r.date_note_ar})" if r.date_note_ar else "")
 
     def _echoes(self, frame: Frame, recs: list[EventRecord]) -> bool:

@@ -14,6 +14,7 @@ from assistant.answer import guard
 from assistant.answer.draft import Draft
 from assistant.text import analyze, is_stopword, stopwords, tokenize
 from assistant.understand.crosslingual import MAX_NAMES
+from assistant.understand.lexicon import PLACES
 
 if TYPE_CHECKING:
     from assistant.pipeline import Pipeline, Turn
@@ -72,6 +73,8 @@ class UnknownName:
 
     def __call__(self, turn: Turn, p: Pipeline) -> Draft | None:
         names = [w for w, found in self.names(turn, p) if found < p.article.models.name_min_ratio]
+        if p.about_events(turn.frame):  # «Did he visit Japan?»: a place the records can say no about
+            names = [w for w in names if not any(m.payload.type in PLACES for m in p.lex.entities.find(w))]
         names += self.titled(turn, p)
         return p.refuse(guard.REFUSAL + f" (لا تذكر المصادر: {'، '.join(names)})", turn) if names else None
 
@@ -167,9 +170,12 @@ class Records:
         f = turn.frame
         if not turn.scope.collections or not p.about_events(f) or not p.records_question(f):
             return None
-        named = [str(y) for y in f.named_years if y not in f.years and not p.vocab.writes(str(y))]
+        bound = f.relation.year if f.relation is not None else None  # «بعد 2020» bounds, it names no event
+        named = [str(y) for y in f.named_years if y not in f.years and y != bound and not p.vocab.writes(str(y))]
         if named:  # «كأس العالم 2034» of a base that speaks of 2030 only: not the records' own years, no sources'
             return p.refuse(guard.REFUSAL + f" (لا تذكر المصادر: {'، '.join(named)})", turn)
+        if f.intent == "why" and f.negation is not None:  # «لماذا لم يزر…؟»: no record says why not
+            return p.article_draft(turn) or p.refuse(guard.REFUSAL, turn)
         if f.uncountable:  # «كم عدد الإرهابيين…؟»: the records count events; an article may state that number
             return p.article_draft(turn) or p.refuse(guard.REFUSAL + f" (لا تحصي المصادر: {f.uncountable})", turn)
         # a reason for a topic is said in prose if anywhere: the records say which occasions discussed it, not

@@ -66,6 +66,9 @@ class QuestionWords(BaseModel):
     negation_words: list[str] = Field(default_factory=list)  # «لم», «not»: the records' complement is asked
     saying_words: list[str] = Field(default_factory=list)  # «يذكر», «mention»: negated, no event is denied
     contrast_words: list[str] = Field(default_factory=list)  # «بل», «but»: after a denial, what is asked
+    yesno_tags: list[str] = Field(default_factory=list)  # «…، صح؟», «…, right?»: a yes/no question
+    # «بعد قطر», «قبل الصيف»: occasions after or before the one named next (after, before, next, previous)
+    relative: dict[str, list[str]] = Field(default_factory=dict)
 
 
 def load_question_words(knowledge_dir: Path) -> QuestionWords:
@@ -248,6 +251,17 @@ class Lexicon:
         """Words that deny the event asked about (``negation_words``: «لم», «اللي ما», «not»), and those that
         put what is asked after a denial (``contrast_words``: «بل», «but»)."""
         return self._cues({"not": self.words.negation_words, "but": self.words.contrast_words})
+
+    @cached_property
+    def event_keys(self) -> frozenset[str]:
+        """The one-word event words and event-kind cues, normalised: what a dialect «ما» may negate."""
+        words = [*self.event_words, *(n for k in self.kb.reference.kinds for n, _ in k.cues([]))]
+        return frozenset(normalize(w) for w in words if len(tokenize(w)) == 1)
+
+    @cached_property
+    def relative_cues(self) -> PhraseMatcher[str]:
+        """«بعد», «قبل», «مباشرة بعد», «right before» (``relative``)."""
+        return self._cues(self.words.relative)
 
     @cached_property
     def saying_stems(self) -> frozenset[str]:

@@ -21,13 +21,39 @@ FIRST_WORD_ONLY = {"yesno"}
 
 
 @dataclass(frozen=True)
-class Negation:
-    """What a question denies («أي الشهور لم يلتق فيها…؟»): the event itself, or the event as narrowed by
-    what the words after the negation name («…ولم يوقع فيها اتفاقية», «…لم يلتق فيها بمسؤولين أوروبيين»).
-    «not X but Y» («لم يزرها بل جاء مسؤولها إلى المغرب») asks Y, and denies nothing the records must subtract."""
+class Denial:
+    """One denied clause: the event itself, or the event as narrowed by what the words after the denial
+    name («…ولم يوقع فيها اتفاقية», «…لم يلتق فيها بمسؤولين أوروبيين», «باستثناء اجتماعات الإنتربول»)."""
 
-    entities: tuple[Entity, ...] = ()  # named after the negation: they narrow what did not happen
+    entities: tuple[Entity, ...] = ()  # named after the denial: they narrow what did not happen
     targets: tuple[str, ...] = ()  # things named after it («اتفاقية»): what did not happen is their occasion
+
+
+@dataclass(frozen=True)
+class Negation:
+    """What a question denies («أي الشهور لم يلتق فيها…؟»): one clause per denial; an occasion is excluded
+    when any of them holds of it. «not X but Y» («لم يزرها بل جاء مسؤولها إلى المغرب») asks Y: no negation."""
+
+    clauses: tuple[Denial, ...] = (Denial(),)
+
+    @property
+    def entities(self) -> tuple[Entity, ...]:
+        return tuple(e for c in self.clauses for e in c.entities)
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return tuple(t for c in self.clauses for t in c.targets)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """«أول دولة زارها بعد قطر», «آخر لقاء قبل الصيف»: the occasions after or before an anchor, the occasion
+    (or months) the words after the cue name; ``nearest``: only the one next to it («مباشرة بعد»)."""
+
+    after: bool
+    anchor: tuple[Entity, ...] = ()
+    nearest: bool = False
+    year: int | None = None  # «بعد 2020», «since 2020»: the anchor is a whole year
 
 
 @dataclass(frozen=True)
@@ -46,6 +72,7 @@ class Frame:
     flags: frozenset[str] = field(default_factory=frozenset)  # meeting article injection greeting ref
     followup: bool = False  # leans on an earlier turn
     negation: Negation | None = None  # «لم», «not»: the records' complement is asked
+    relation: Relation | None = None  # «بعد قطر», «قبل الصيف»: occasions after or before an anchor
 
     def of(self, kind: str) -> list[Entity]:
         return [e for e in self.entities if e.type == kind]
@@ -177,6 +204,12 @@ def _asked_noun(text: str, lex: Lexicon, cues: list[Match[str]], counted: Spans,
     return None
 
 
+def _tagged(tokens: list[str], lex: Lexicon) -> bool:
+    """The question ends on a yes/no tag («…، صح؟», «…, right?»), whatever it opens with."""
+    tags = (tokenize(t) for t in lex.words.yesno_tags)
+    return any(tag and len(tokens) > len(tag) and tokens[-len(tag) :] == tag for tag in tags)
+
+
 def _what_about(lex: Lexicon, tokens: list[str]) -> bool:
     return any(cue != ["و"] and tokens[: len(cue)] == cue for cue in lex.followup_starts)
 
@@ -230,25 +263,63 @@ def _negation(
     read_as: list[tuple[Entity, tuple[int, int]]],
     targets: list[Match[str]],
 ) -> Negation | None:
-    """What the first negation of an event denies: the entities and things named after it (before it, they say
-    which events are meant: «ما الدول التي زارها حموشي ولم يوقع فيها اتفاقية؟»). A negated framing verb denies
-    no event («ما الذي لم يذكره المقال…؟», «الدور الذي لم تعد المملكة تقنع به»)."""
+    """What the question denies: for each denial of an event, the entities and things named after it, up to
+    a punctuation mark or the next denial (before it, they say which events are meant: «ما الدول التي زارها
+    حموشي ولم يوقع فيها اتفاقية؟»; «باستثناء اجتماعات الإنتربول، كم زيارة… بدون توقيع أي اتفاقية؟» denies
+    two things). A negated verb that reports a source denies no event («ما الذي لم يذكره المقال…؟»)."""
     denials = [m for m in cues if m.payload == "not"]
-    for cue in denials:
-        after = tokenize(text[cue.end :])[:1]
-        if after and set(analyze(after[0])) <= lex.saying_stems:
-            continue
-        if any(m.payload == "but" and m.start > cue.start for m in cues):  # «not X but Y» asks Y
-            return None
-        return _denied(cue.start, read_as, targets)
+    denials = [m for m in denials if not _reports(_next_word(text, m.end), lex)]
+    if not denials or any(m.payload == "but" and m.start > denials[0].start for m in cues):
+        return None  # «not X but Y» asks Y
+    clauses: list[Denial] = []
+    for k, cue in enumerate(denials):
+        stop = _clause_end(text, cue.end, denials[k + 1].start if k + 1 < len(denials) else len(text))
+        clauses.append(
+            Denial(
+                entities=tuple(e for e, (start, _) in read_as if cue.end <= start < stop),
+                targets=tuple(m.payload for m in targets if cue.end <= m.start < stop),
+            )
+        )
+    return Negation(tuple(clauses))
+
+
+def _reports(word: str, lex: Lexicon) -> bool:
+    """A verb that reports a source («يذكره», «mentioned»): negated, it denies a mention, not an event."""
+    stems = set(analyze(word))
+    return bool(stems) and stems <= lex.saying_stems
+
+
+def _next_word(text: str, at: int) -> str:
+    words = tokenize(text[at:])
+    return words[0] if words else ""
+
+
+CLAUSE_ENDS = re.compile(r"[،,؟?!.;؛]")
+
+
+def _clause_end(text: str, start: int, limit: int) -> int:
+    """Where a phrase that starts at ``start`` ends: a punctuation mark, or ``limit``."""
+    end = CLAUSE_ENDS.search(text, start)
+    return min(limit, end.start() if end else len(text))
+
+
+ANCHOR_TYPES = frozenset({"country", "city", "region", "person", "agency", "kind", "month", "topic"})
+
+
+def _relation(text: str, cues: list[Match[str]], read_as: list[tuple[Entity, tuple[int, int]]]) -> Relation | None:
+    """The first relative cue followed by what names an anchor: the entities after it, up to a punctuation
+    mark or the next relative cue, or a year right after it («بعد 2020»: after that whole year). One followed
+    by nothing it can anchor on («بعد ذلك») is none."""
+    for k, cue in enumerate(cues):
+        after, nearest = cue.payload in {"after", "next"}, cue.payload in {"next", "previous"}
+        following = tokenize(text[cue.end :])[:1]
+        if following and YEAR.fullmatch(following[0]):
+            return Relation(after, nearest=nearest, year=int(following[0]))
+        stop = _clause_end(text, cue.end, cues[k + 1].start if k + 1 < len(cues) else len(text))
+        anchor = tuple(e for e, (start, _) in read_as if cue.end <= start < stop and e.type in ANCHOR_TYPES)
+        if any(e.type != "kind" for e in anchor):
+            return Relation(after, anchor, nearest)
     return None
-
-
-def _denied(at: int, read_as: list[tuple[Entity, tuple[int, int]]], targets: list[Match[str]]) -> Negation:
-    return Negation(
-        entities=tuple(e for e, (start, _) in read_as if start >= at),
-        targets=tuple(m.payload for m in targets if m.start >= at),
-    )
 
 
 def parse(question: str, lex: Lexicon) -> Frame:
@@ -277,7 +348,7 @@ def parse(question: str, lex: Lexicon) -> Frame:
     who_first = first in {normalize(w) for w in lex.words.who_first_word}
     yes_first = any(
         normalize(w) == first or normalize(w) == (tokens[0] if tokens else "") for w in lex.words.intents["yesno"]
-    )
+    ) or _tagged(tokens, lex)
     for candidate in INTENT_ORDER:
         if candidate == "who" and who_first:
             intent = "who"
@@ -313,8 +384,11 @@ def parse(question: str, lex: Lexicon) -> Frame:
     if intent == "what" and targets and targets[0] in LISTABLE:  # «ما البلدان التي زارها…؟» lists
         intent = "list"
     # «لماذا لم يزر…؟» asks a reason, which no complement gives
+    relation = _relation(text, cue_words(lex.relative_cues.find(text)), read_as)
+    if relation is not None and relation.year is not None:  # «بعد 2020» bounds the occasions, it filters none
+        years = tuple(y for y in years if y != relation.year)
     denials = cue_words(lex.negation_cues.find(text))
-    negation = None if intent == "why" else _negation(text, lex, denials, read_as, target_matches)
+    negation = _negation(text, lex, denials, read_as, target_matches)
     return Frame(
         text=text,
         intent=intent,
@@ -334,4 +408,5 @@ def parse(question: str, lex: Lexicon) -> Frame:
         else None,
         unlisted=_asked_noun(text, lex, cues, read, names) if intent in {"what", "list"} else None,
         negation=negation,
+        relation=relation,
     )

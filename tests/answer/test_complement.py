@@ -81,9 +81,19 @@ def test_a_yes_no_complement(shipped: Ask) -> None:
 
 
 def test_what_nothing_enumerates_is_said_not_listed_as_visits(shipped: Ask) -> None:
-    a = shipped("ما الدول التي لم يزرها حموشي؟")
+    a = shipped("ما الدول التي لم يلتق حموشي مسؤوليها؟")
     assert not a.answerable
     assert "لا تعدّد السجلات ما لم يحدث" in a.text
+
+
+def test_countries_of_the_records_never_visited(shipped: Ask) -> None:
+    kb = load_knowledge(REPO_ROOT / "knowledge")
+    visited = {r.country.ar for r in kb.records if r.kind == "visit_abroad"}
+    received = {r.country.ar for r in kb.records if r.kind == "reception"} - visited
+    for question in ("ما الدول التي لم يزرها حموشي؟", "إيه الدول اللي حموشي مزارهاش خالص؟"):
+        line = first_line(shipped(question).text)
+        assert received and all(c in line for c in received), question
+        assert not any(c in line for c in visited), question
 
 
 def test_the_complement_on_another_subject_year_and_home(third: Ask) -> None:
@@ -98,3 +108,15 @@ def test_the_complement_on_another_subject_year_and_home(third: Ask) -> None:
     visited = {r.country.ar for r in kb.records}
     line = first_line(b.text)
     assert "ألمانيا" in line and not any(c in line for c in visited)
+
+
+def test_a_regions_members_are_cited_from_the_reference_data(shipped: Ask) -> None:
+    a = shipped("ما هي دول الخليج التي لم يزرها حموشي؟")
+    refs = [c for c in a.citations if c.kind == "reference"]
+    assert [c.source_id for c in refs] == ["reference/regions.yaml#gulf"]
+    assert "الكويت" in refs[0].quote  # the answer names Kuwait, which no record does
+
+
+def test_why_not_is_no_records_question(shipped: Ask) -> None:
+    a = shipped("لماذا لم يزر حموشي الكويت؟")  # no record says why something did not happen
+    assert not any(c.kind == "record" for c in a.citations)
