@@ -18,7 +18,7 @@ from assistant.knowledge.loader import KnowledgeBase
 from assistant.knowledge.schema import Claim, RecordCollection
 from assistant.models import Citation
 from assistant.text import normalize
-from assistant.understand.question import Frame
+from assistant.understand.question import COMPARE_FLAGS, Frame
 
 NOT_A_TITLE = frozenset({"when", "count", "where", "why"})  # intents a subject's title does not answer
 BUSY_MONTHS = frozenset({None, "meeting", "month"})  # what the busy-months claim says is busiest
@@ -83,7 +83,8 @@ class ClaimsEngine:
                 return self._metadata(articles[0])  # the one named, or the one its words describe
             return self._each_article(articles)  # «متى نُشر المقال؟» of a base of several, naming none
         kind: Callable[[str], Draft | None] | None = None
-        if "busiest" in frame.flags and not places and frame.target in BUSY_MONTHS:
+        compares = COMPARE_FLAGS & frame.flags  # «ماي أم شتنبر؟»: the records count each
+        if "busiest" in frame.flags and not places and frame.target in BUSY_MONTHS and not compares:
             kind = self._busiest
         elif frame.target == "axis" and not places:  # «محاور التعاون الأمني» may also name a topic; «كم محوراً»
             kind = self._axes

@@ -18,7 +18,8 @@ from assistant.knowledge.loader import KnowledgeBase
 from assistant.knowledge.schema import EventRecord
 from assistant.models import Citation
 from assistant.text import normalize
-from assistant.understand.question import Frame, Relation
+from assistant.understand.lexicon import Entity
+from assistant.understand.question import COMPARE_FLAGS, Frame, Relation
 
 ABROAD = {"visit_abroad", "multilateral"}
 
@@ -29,6 +30,26 @@ BY_DURATION = {"longest": max, "shortest": min}  # order words that rank occasio
 def _days(r: EventRecord) -> int | None:
     """How many days an occasion lasted, where its record dates it by its days (not by its week or month)."""
     return (r.end - r.start).days + 1 if r.date_precision in {"day", "range"} else None
+
+
+FAMILY = {"country": "place", "region": "place", "city": "place", "month": "time", "kind": "kind"}
+FAMILY |= {"topic": "topic", "person": "who", "agency": "who"}
+MAX_COMPARED = 4
+
+
+def _compared(frame: Frame) -> list[Entity] | None:
+    """The things a comparison sets against each other: two to ``MAX_COMPARED`` distinct names of one family
+    (the first such family), or the question's only two names of different families («الرباط» and «الخارج»)."""
+    by_family: dict[str, list[Entity]] = {}
+    for e in frame.entities:
+        family = by_family.setdefault(FAMILY.get(e.type, ""), [])
+        if e.type in FAMILY and all((e.type, e.value) != (x.type, x.value) for x in family):
+            family.append(e)
+    for family, names in by_family.items():
+        if family and 2 <= len(names) <= MAX_COMPARED:
+            return names
+    named = [e for names in by_family.values() for e in names]
+    return named if len(named) == 2 else None
 
 
 def _ordered(chosen: list[EventRecord], order: str | None) -> list[EventRecord]:
@@ -298,6 +319,9 @@ class RecordsEngine:
         sel = self.select(frame)
         recs = sel.records
         scope = f" ({sel.described})" if sel.described else ""
+        compared = self._compare(frame) if COMPARE_FLAGS & frame.flags else None
+        if compared is not None:  # «الرباط مقارنة بالخارج»: each counted alone, though none is both
+            return compared
         if not recs:
             return self._nothing(frame, sel)
         cites = [self.cite(r, self._highlights(frame, r)) for r in recs]
@@ -435,6 +459,40 @@ class RecordsEngine:
             return r.country.iso in isos or at_named_city
 
         return bool(isos or cities) and all(named(r) for r in recs)
+
+    def _compare(self, frame: Frame) -> Draft | None:
+        """«هل زار أوروبا أكثر من الخليج؟», «كم لقاء في الرباط مقارنة بالخارج؟»: each thing set against the
+        others counted on its own (the rest of the question narrowing all alike), and which has more. The
+        things are two to four of one family (places, months, kinds, topics, people), or else the two filters
+        the question names; «أم»/«or» compare only beside a count or «أكثر». None where there are no such
+        things to set against each other."""
+        flags = frame.flags
+        more = "more_than" in flags or {"more", "than"} <= flags  # «أ أكثر من ب», «more A than B»
+        fewer = "less_than" in flags or {"fewer", "than"} <= flags
+        weighed = {"busiest", "more", "fewer"} & flags or frame.intent == "count"
+        if not (more or fewer) and not ("versus" in flags and weighed):
+            return None  # «more» alone sets nothing against; «أم» alone asks about both
+        groups = _compared(frame)
+        if groups is None:
+            return None
+        keys = {(g.type, g.value) for g in groups}  # «استقبالات… في المغرب» says one kind twice
+        rest = tuple(e for e in frame.entities if (e.type, e.value) not in keys)
+        plain = frame.with_(order=None, flags=frame.flags - COMPARE_FLAGS - {"busiest"})
+        counted = [(g, self.select(plain.with_(entities=(*rest, g))).records) for g in groups]
+        described = self._describe(plain.with_(entities=rest))
+        scope = f" ({described})" if described else ""
+        parts = [f"{g.label}: {arabic.meetings(len(recs))}" for g, recs in counted]
+        top = max(len(recs) for _, recs in counted)
+        leaders = [g.label for g, recs in counted if len(recs) == top]
+        verdict = "بالتساوي" if len(leaders) == len(groups) else f"الأكثر: {arabic.join_ar(leaders)}"
+        text = f"حسب السجلات الموثقة{scope}: " + "، ".join(parts) + f" — {verdict}."
+        if frame.intent == "yesno" and len(counted) == 2 and (more or fewer):  # «A or B?» asks which, not yes/no
+            first, second = (len(recs) for _, recs in counted)
+            holds = first < second if fewer else first > second
+            text = ("نعم. " if holds else "لا. ") + text
+        by_id = {r.id: r for _, recs in counted for r in recs}
+        cites = [self.cite(r) for r in sorted(by_id.values(), key=lambda r: r.start)]
+        return Draft(text, True, cites)
 
     def _busiest(self, recs: list[EventRecord], target: str, scope: str) -> Draft:
         """«ما الدولة الأكثر لقاءات؟»: the countries (or cities, or continents) with the most occasions, ties

@@ -67,6 +67,7 @@ class QuestionWords(BaseModel):
     saying_words: list[str] = Field(default_factory=list)  # «يذكر», «mention»: negated, no event is denied
     contrast_words: list[str] = Field(default_factory=list)  # «بل», «but»: after a denial, what is asked
     yesno_tags: list[str] = Field(default_factory=list)  # «…، صح؟», «…, right?»: a yes/no question
+    compare: dict[str, list[str]] = Field(default_factory=dict)  # «أكثر من», «مقارنة ب», «أم»: more/less/versus
     # «بعد قطر», «قبل الصيف»: occasions after or before the one named next (after, before, next, previous)
     relative: dict[str, list[str]] = Field(default_factory=dict)
 
@@ -257,6 +258,12 @@ class Lexicon:
         """The one-word event words and event-kind cues, normalised: what a dialect «ما» may negate."""
         words = [*self.event_words, *(n for k in self.kb.reference.kinds for n, _ in k.cues([]))]
         return frozenset(normalize(w) for w in words if len(tokenize(w)) == 1)
+
+    @cached_property
+    def compare_cues(self) -> PhraseMatcher[str]:
+        """«أكثر من», «مقارنة», «أم», «than» (``compare``): matched apart from the flags, so that «أكثر» in «أكثر
+        من غيرها» still says «busiest»."""
+        return self._cues(self.words.compare)
 
     @cached_property
     def relative_cues(self) -> PhraseMatcher[str]:

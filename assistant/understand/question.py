@@ -18,6 +18,8 @@ NAMED = frozenset({"subject", "person", "agency", "country", "city", "region"}) 
 INTENT_ORDER: tuple[Intent, ...] = ("count", "who", "when", "where", "yesno", "why", "list", "what")
 LISTABLE = {"country", "city", "meeting", "person", "agreement"}
 FIRST_WORD_ONLY = {"yesno"}
+# the flags of the compare words (``compare`` in questions.yaml): «أكثر من», «مقارنة», «أم», «more», «than»
+COMPARE_FLAGS = frozenset({"more_than", "less_than", "versus", "more", "fewer", "than"})
 
 
 @dataclass(frozen=True)
@@ -369,7 +371,7 @@ def parse(question: str, lex: Lexicon) -> Frame:
     entities = tuple(entity_list + extra)
     flag_matches = cue_words(lex.flags.find(text))
     events = [m for m in flag_matches if m.payload == "meeting"]
-    flags = frozenset(m.payload for m in flag_matches)
+    flags = frozenset(m.payload for m in flag_matches) | {m.payload for m in cue_words(lex.compare_cues.find(text))}
     if any(e.type == "article" for e in entity_list):  # «حسب أنفاس بريس…»: the publisher names its article
         flags |= {"article"}
     if any(p.lower() in text.lower() for p in lex.words.injection_patterns):

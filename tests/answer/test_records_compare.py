@@ -1,0 +1,58 @@
+"""Two things set against each other, each counted on its own: expectations computed from the records."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.knowledge.loader import load_knowledge
+from assistant.settings import REPO_ROOT
+from tests.answer.conftest import Ask
+
+SHIPPED = REPO_ROOT / "knowledge"
+
+
+def count(where: set[str]) -> int:
+    kb = load_knowledge(SHIPPED)
+    return sum(r.country.iso in where or r.city.latin in where for r in kb.records)
+
+
+def test_a_region_against_another(shipped: Ask) -> None:
+    kb = load_knowledge(SHIPPED)
+    regions = {r.id: set(r.members) for r in kb.reference.regions}
+    europe = sum(r.country.iso in regions["europe"] for r in kb.records)
+    gulf = sum(r.country.iso in regions["gulf"] for r in kb.records)
+    a = shipped("Did Hammouchi meet more Europeans than Gulf officials?")
+    assert f"أوروبا: {europe} " in a.text and f"الخليج: {gulf} " in a.text
+    assert a.text.startswith("نعم" if europe > gulf else "لا")
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "second"),
+    [
+        ("هل استقبل حموشي في الرباط أقل من أكادير؟", "Rabat", "Agadir"),
+        ("هل التقى حموشي بمسؤولين من إسبانيا أكثر من فرنسا؟", "ES", "FR"),
+    ],
+)
+def test_yes_or_no_as_the_question_puts_it(shipped: Ask, question: str, first: str, second: str) -> None:
+    a, b = count({first}), count({second})
+    holds = a < b if "أقل" in question else a > b
+    assert shipped(question).text.startswith("نعم" if holds else "لا")
+
+
+def test_which_of_two_months_is_said_not_answered_yes(shipped: Ask) -> None:
+    kb = load_knowledge(SHIPPED)
+    may = sum(r.start.month == 5 for r in kb.records)
+    a = shipped("أيهما شهد لقاءات أكثر: ماي أم شتنبر؟")
+    assert a.rule == "records" and "ماي: " in a.text and not a.text.startswith(("نعم", "لا"))
+    assert f"ماي: {may} " in a.text
+
+
+def test_or_alone_asks_about_both(shipped: Ask) -> None:
+    a = shipped("هل زار حموشي قطر أم الإمارات؟")
+    assert "الأكثر" not in a.text and "بالتساوي" not in a.text  # no comparison: both visits are listed
+    assert "قطر" in a.text and "الإمارات" in a.text
+
+
+def test_the_busiest_continent_still_reads_more_than_the_others(shipped: Ask) -> None:
+    a = shipped("أي قارة زارها حموشي أكثر من غيرها؟")
+    assert a.text.startswith("حسب السجلات الموثقة: أوروبا")
