@@ -309,7 +309,16 @@ class RecordsEngine:
         return arabic.join_ar(names) if names else "لم تُسمِّ المصادر نظراءه"
 
     def answer(self, frame: Frame) -> Draft | None:
-        """An exact answer, or None when the question names nothing the records can filter on."""
+        """An exact answer, or None when the question names nothing the records can filter on. A question
+        that also asks yes or no («ألم يلتق… في الرباط؟ ومتى كان ذلك؟», read as a «when») is told yes first,
+        where the records hold what it asks about."""
+        draft = self._answer(frame)
+        also = "yesno_too" in frame.flags and draft is not None and draft.answerable
+        if also and draft is not None and not draft.text.startswith(("نعم", "لا")):
+            draft.text = "نعم. " + draft.text
+        return draft
+
+    def _answer(self, frame: Frame) -> Draft | None:
         if frame.years and not self.known_years(frame.years):
             covered = arabic.join_ar(sorted({str(r.start.year) for r in self.records}))
             asked = arabic.join_ar([str(y) for y in frame.years])

@@ -376,6 +376,8 @@ def parse(question: str, lex: Lexicon) -> Frame:
         flags |= {"article"}
     if any(p.lower() in text.lower() for p in lex.words.injection_patterns):
         flags |= {"injection"}
+    if yes_first and intent != "yesno" and "versus" not in flags:  # «هل التقى…؟ ومتى؟»: also yes or no
+        flags |= {"yesno_too"}  # (not «واش هو اللي مشا ولا هما اللي جاو؟», which asks which)
     order = next((m.payload for m in cue_words(lex.order_cues.find(text))), None)
     years, named_years = _years(text, lex, found)
     # what the frame reads as targets, events and kinds, and the names (places, the subject, months) it passes over

@@ -537,3 +537,9 @@ def test_a_count_over_a_part_of_the_year_counts_its_months(shipped: Ask) -> None
     assert a.rule == "records" and "7 لقاءات" in a.text and "20 لقاء" not in a.text
     b = shipped("How many meetings did Hammouchi hold in the first half of 2024?")
     assert b.rule == "records" and "10 لقاءات" in b.text
+
+
+def test_a_when_that_also_asks_yes_or_no_is_told_yes(shipped: Ask) -> None:
+    a = shipped("ألم يلتقِ حموشي بالمسؤولة البلجيكية فرانسيسكا بوستين في الرباط؟ ومتى كان ذلك؟")
+    assert a.text.startswith("نعم") and "نونبر" in a.text
+    assert not shipped("متى زار حموشي قطر؟").text.startswith("نعم")
