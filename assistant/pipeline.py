@@ -121,7 +121,7 @@ class Pipeline:
         (``respace``), the dialects' negation of a verb as «لم» (``standard_negation``), misspelt words respelt
         (``respell``). Words the base writes are never touched."""
         text = respace(text, self.opens_run, self.follows_in_run)
-        text = standard_negation(text, self.negates, self.lex.event_keys.__contains__)
+        text = standard_negation(text, self.negates, self.lex.event_keys.__contains__, self.lex.ma_joiners)
         return self.respeller.respell(text).text if self.respeller is not None else text
 
     def negates(self, word: str) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.answer import arabic
 from assistant.answer.cite import article_citation
@@ -79,6 +79,7 @@ class Selection:
     records: list[EventRecord]
     without_kind: list[EventRecord]  # what the filters give when the kind is ignored
     described: str  # «في قطر», «في شتنبر 2024» …
+    anchors: list[EventRecord] = field(default_factory=list)  # «بعد زيارة الدوحة»: the occasion it is after
 
 
 class RecordsEngine:
@@ -182,26 +183,26 @@ class RecordsEngine:
         for «مباشرة بعد», unless an order word asks another."""
         rest = list(frame.entities)
         for e in relation.anchor:  # the anchor's own mentions, the last of equal ones (it comes after the cue)
-            rest.reverse()
-            rest.remove(e)
-            rest.reverse()
+            at = max((k for k, x in enumerate(rest) if x == e), default=None)
+            if at is not None:  # (a caller may already have narrowed the entities)
+                del rest[at]
         plain = frame.with_(entities=tuple(rest), relation=None)
         pivot = self._pivot(frame, relation)
         sel = self.select(plain.with_(order=None))
         if pivot is None:
             return Selection([], [], self._describe(frame))
-        day, label = pivot
+        day, label, anchors = pivot
         described = "، ".join(filter(None, [sel.described, f"{'بعد' if relation.after else 'قبل'} {label}"]))
         chosen = [r for r in sel.records if (r.start > day if relation.after else r.start < day)]
         order = frame.order or (("first" if relation.after else "last") if relation.nearest else None)
-        return Selection(_ordered(chosen, order), chosen, described)
+        return Selection(_ordered(chosen, order), chosen, described, anchors)
 
-    def _pivot(self, frame: Frame, relation: Relation) -> tuple[dt.date, str] | None:
-        """The day the anchor starts (an occasion) or bounds (months), and how to say it; None where the
-        records hold no such occasion, or months of more than one year with none named."""
+    def _pivot(self, frame: Frame, relation: Relation) -> tuple[dt.date, str, list[EventRecord]] | None:
+        """The day the anchor starts (an occasion) or bounds (months), how to say it, and the occasion (cited
+        with the answer); None where the records hold no such occasion, or months of several years, none named."""
         if relation.year is not None:
             y = relation.year
-            return (dt.date(y, 12, 31), str(y)) if relation.after else (dt.date(y, 1, 1), str(y))
+            return (dt.date(y, 12, 31), str(y), []) if relation.after else (dt.date(y, 1, 1), str(y), [])
         months = sorted(int(e.value) for e in relation.anchor if e.type == "month")
         named = tuple(e for e in relation.anchor if e.type != "month")
         if named:
@@ -211,7 +212,7 @@ class RecordsEngine:
             if not occasions:
                 return None
             pick = occasions[0] if relation.after else occasions[-1]
-            return pick.start, f"{self.place(pick)} ({self.dates.span(pick.start, pick.end)})"
+            return pick.start, f"{self.place(pick)} ({self.dates.span(pick.start, pick.end)})", [pick]
         years = self.known_years(frame.years) or sorted({r.start.year for r in self.records})
         if len(years) != 1 or not months:
             return None
@@ -221,7 +222,7 @@ class RecordsEngine:
             day = dt.date(year + (last == 12), last % 12 + 1, 1) - dt.timedelta(days=1)
         else:
             day = dt.date(year, months[0], 1)
-        return day, f"{arabic.join_ar([self.dates.month(m) for m in months])} {year}"
+        return day, f"{arabic.join_ar([self.dates.month(m) for m in months])} {year}", []
 
     def _kind_fits(self, frame: Frame, r: EventRecord) -> bool:
         """Of a kind asked for; or, where the question also names another home country, at that place: «في
@@ -334,6 +335,7 @@ class RecordsEngine:
         if not recs:
             return self._nothing(frame, sel)
         cites = [self.cite(r, self._highlights(frame, r)) for r in recs]
+        cites += [self.cite(r) for r in sel.anchors if r not in recs]  # what «بعد الدوحة» names is cited too
         intent, target = frame.intent, frame.target
         if "busiest" in frame.flags and target in {"country", "city", "region"}:
             return self._busiest(recs, target, scope)
@@ -545,7 +547,8 @@ class RecordsEngine:
                         f"ويرد ذكر {e.label} في المقال: «{mention.quote}»"
                     )
                     return Draft(text, True, [mention])
-        return Draft(f"لا تتضمن قاعدة المعرفة أي لقاء لـ{subject} يخص {what}.", False, [])
+        anchors = [self.cite(r) for r in sel.anchors]  # «بعد بروكسل»: the occasion there is nothing after
+        return Draft(f"لا تتضمن قاعدة المعرفة أي لقاء لـ{subject} يخص {what}.", False, anchors)
 
     def article_mention(self, label: str, articles: Sequence[str] | None = None) -> Citation | None:
         """The first sentence of ``articles`` (default: those of this engine's collections) that names

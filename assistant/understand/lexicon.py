@@ -65,6 +65,7 @@ class QuestionWords(BaseModel):
     reason_words: list[str] = Field(default_factory=list)  # «بسبب», «عزا»: a sentence that states a reason
     negation_words: list[str] = Field(default_factory=list)  # «لم», «not»: the records' complement is asked
     saying_words: list[str] = Field(default_factory=list)  # «يذكر», «mention»: negated, no event is denied
+    ma_joiners: list[str] = Field(default_factory=list)  # «بعد ما زار»: after these, «ما» does not negate
     contrast_words: list[str] = Field(default_factory=list)  # «بل», «but»: after a denial, what is asked
     yesno_tags: list[str] = Field(default_factory=list)  # «…، صح؟», «…, right?»: a yes/no question
     compare: dict[str, list[str]] = Field(default_factory=dict)  # «أكثر من», «مقارنة ب», «أم»: more/less/versus
@@ -264,6 +265,11 @@ class Lexicon:
         """«أكثر من», «مقارنة», «أم», «than» (``compare``): matched apart from the flags, so that «أكثر» in «أكثر
         من غيرها» still says «busiest»."""
         return self._cues(self.words.compare)
+
+    @cached_property
+    def ma_joiners(self) -> frozenset[str]:
+        """Words after which a dialect «ما» joins a clause (``ma_joiners``: «بعد ما زار»), normalised."""
+        return frozenset(normalize(w) for w in self.words.ma_joiners)
 
     @cached_property
     def relative_cues(self) -> PhraseMatcher[str]:

@@ -11,7 +11,7 @@ EVENTS = {"زار", "سافر"}
 
 
 def rewrite(text: str) -> str:
-    return standard_negation(text, KNOWN.__contains__, EVENTS.__contains__)
+    return standard_negation(text, KNOWN.__contains__, EVENTS.__contains__, {"بعد", "قبل"})
 
 
 @pytest.mark.parametrize(
@@ -32,6 +32,7 @@ def test_a_dialect_negation_is_written_as_msa(text: str, expected: str) -> None:
         "ما زار حموشي؟",  # «ما» opening a question asks «what»
         "كم عدد أفراد الجيش؟",  # «جيش» ends in «ش» and is no negated verb
         "ما نقاش المعاش؟",
+        "شنو شرا المغرب من بعد ما زار حموشي أنقرة؟",  # «بعد ما»: after he visited
     ],
 )
 def test_other_words_are_left_alone(text: str) -> None:
