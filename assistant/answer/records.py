@@ -472,38 +472,77 @@ class RecordsEngine:
         return bool(isos or cities) and all(named(r) for r in recs)
 
     def _compare(self, frame: Frame) -> Draft | None:
-        """«هل زار أوروبا أكثر من الخليج؟», «كم لقاء في الرباط مقارنة بالخارج؟»: each thing set against the
-        others counted on its own (the rest of the question narrowing all alike), and which has more. The
-        things are two to four of one family (places, months, kinds, topics, people), or else the two filters
-        the question names; «أم»/«or» compare only beside a count or «أكثر». None where there are no such
-        things to set against each other."""
+        """«هل زار أوروبا أكثر من الخليج؟», «كم لقاء في الرباط مقارنة بالخارج؟», «هل دامت زيارة برلين أطول من
+        زيارة باريس؟»: each thing set against the others measured on its own — occasions counted, or days
+        («أطول من», a duration asked) — and which has more. The things are two to four of one family (places,
+        months, kinds, topics, people), two years, or else the two filters the question names; what else the
+        question names narrows all alike, unless kinds are compared and it stands on one side of the compare
+        word only («استقبل في الرباط… أكثر من… سافر إلى الخارج»: Rabat narrows the receptions). «أم»/«or»
+        compare only beside a count or a word of more. None where there are no such things to set against."""
         flags = frame.flags
-        more = "more_than" in flags or {"more", "than"} <= flags  # «أ أكثر من ب», «more A than B»
-        fewer = "less_than" in flags or {"fewer", "than"} <= flags
+        more = bool({"more_than", "longer_than"} & flags) or {"more", "than"} <= flags  # «more A than B»
+        fewer = bool({"less_than", "shorter_than"} & flags) or {"fewer", "than"} <= flags
         weighed = {"busiest", "more", "fewer"} & flags or frame.intent == "count"
         if not (more or fewer) and not ("versus" in flags and weighed):
             return None  # «more» alone sets nothing against; «أم» alone asks about both
+        days = frame.target == "duration" or bool({"duration", "longer_than", "shorter_than"} & flags)
+        plain = frame.with_(order=None, flags=frame.flags - COMPARE_FLAGS - {"busiest"})
+        if len(set(frame.years)) >= 2:  # «in 2024 than in 2023»: the years are the things compared
+            unknown = [y for y in frame.years if not self.known_years((y,))]
+            if unknown:
+                covered = arabic.join_ar(sorted({str(r.start.year) for r in self.records}))
+                return Draft(f"لا تغطي السجلات سنة {unknown[0]}؛ هي تغطي سنة {covered}.", False, [])
+            named = [(str(y), self.select(plain.with_(years=(y,))).records) for y in dict.fromkeys(frame.years)]
+            return self._weighed(frame, named, "", more, fewer, days)
         groups = _compared(frame)
         if groups is None:
             return None
         keys = {(g.type, g.value) for g in groups}  # «استقبالات… في المغرب» says one kind twice
         rest = tuple(e for e in frame.entities if (e.type, e.value) not in keys)
-        plain = frame.with_(order=None, flags=frame.flags - COMPARE_FLAGS - {"busiest"})
-        counted = [(g, self.select(plain.with_(entities=(*rest, g))).records) for g in groups]
-        described = self._describe(plain.with_(entities=rest))
-        scope = f" ({described})" if described else ""
-        parts = [f"{g.label}: {arabic.meetings(len(recs))}" for g, recs in counted]
-        top = max(len(recs) for _, recs in counted)
-        leaders = [g.label for g, recs in counted if len(recs) == top]
-        verdict = "بالتساوي" if len(leaders) == len(groups) else f"الأكثر: {arabic.join_ar(leaders)}"
+        counted = [(g.label, self.select(plain.with_(entities=self._own(frame, g, rest))).records) for g in groups]
+        before, after = frame.sides
+        shared = rest if groups[0].type != "kind" else tuple(e for e in rest if e in before and e in after)
+        described = self._describe(plain.with_(entities=shared))
+        return self._weighed(frame, counted, f" ({described})" if described else "", more, fewer, days)
+
+    @staticmethod
+    def _own(frame: Frame, group: Entity, rest: tuple[Entity, ...]) -> tuple[Entity, ...]:
+        """The filters one compared thing is counted under: the rest; for kinds of occasion, only those named
+        on its own side of the compare word, since each side then is a clause of its own («استقبل في الرباط…
+        أكثر من… سافر إلى الخارج»). A place or month compared shares what either side says («زار أوروبا أكثر
+        من الخليج»: both are visits)."""
+        if group.type != "kind":
+            return (*rest, group)
+        before, after = frame.sides
+        mine = before if group in before else after
+        return (*(e for e in rest if e in mine), group)
+
+    def _weighed(
+        self,
+        frame: Frame,
+        counted: list[tuple[str, list[EventRecord]]],
+        scope: str,
+        more: bool,
+        fewer: bool,
+        days: bool,
+    ) -> Draft:
+        def measure(recs: list[EventRecord]) -> int:
+            return sum(_days(r) or 0 for r in recs) if days else len(recs)
+
+        say = arabic.days if days else arabic.meetings
+        parts = [f"{name}: {say(measure(recs))}" for name, recs in counted]
+        top = max(measure(recs) for _, recs in counted)
+        leaders = [name for name, recs in counted if measure(recs) == top]
+        most = "الأطول" if days else "الأكثر"
+        verdict = "بالتساوي" if len(leaders) == len(counted) else f"{most}: {arabic.join_ar(leaders)}"
         text = f"حسب السجلات الموثقة{scope}: " + "، ".join(parts) + f" — {verdict}."
-        if frame.intent == "yesno" and len(counted) == 2 and (more or fewer):  # «A or B?» asks which, not yes/no
-            first, second = (len(recs) for _, recs in counted)
+        yes_no = frame.intent == "yesno" or "yesno_too" in frame.flags
+        if yes_no and len(counted) == 2 and (more or fewer):  # «A or B?» asks which, not yes or no
+            first, second = (measure(recs) for _, recs in counted)
             holds = first < second if fewer else first > second
             text = ("نعم. " if holds else "لا. ") + text
         by_id = {r.id: r for _, recs in counted for r in recs}
-        cites = [self.cite(r) for r in sorted(by_id.values(), key=lambda r: r.start)]
-        return Draft(text, True, cites)
+        return Draft(text, True, [self.cite(r) for r in sorted(by_id.values(), key=lambda r: r.start)])
 
     def _busiest(self, recs: list[EventRecord], target: str, scope: str) -> Draft:
         """«ما الدولة الأكثر لقاءات؟»: the countries (or cities, or continents) with the most occasions, ties
@@ -546,7 +585,7 @@ class RecordsEngine:
                         f"لا، لا توثّق السجلات أي لقاء لـ{subject} يخص {what}. "
                         f"ويرد ذكر {e.label} في المقال: «{mention.quote}»"
                     )
-                    return Draft(text, True, [mention])
+                    return Draft(text, True, [mention, *(self.cite(r) for r in sel.anchors)])
         anchors = [self.cite(r) for r in sel.anchors]  # «بعد بروكسل»: the occasion there is nothing after
         return Draft(f"لا تتضمن قاعدة المعرفة أي لقاء لـ{subject} يخص {what}.", False, anchors)
 

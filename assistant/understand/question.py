@@ -19,7 +19,9 @@ INTENT_ORDER: tuple[Intent, ...] = ("count", "who", "when", "where", "yesno", "w
 LISTABLE = {"country", "city", "meeting", "person", "agreement"}
 FIRST_WORD_ONLY = {"yesno"}
 # the flags of the compare words (``compare`` in questions.yaml): «أكثر من», «مقارنة», «أم», «more», «than»
-COMPARE_FLAGS = frozenset({"more_than", "less_than", "versus", "more", "fewer", "than"})
+COMPARE_FLAGS = frozenset({"more_than", "less_than", "longer_than", "shorter_than", "versus", "more", "fewer", "than"})
+# a word of more or fewer that says «than» with «من» one word on («أكثر عددا من»): read as «أكثر من»
+COMPARE_WORDS = {"more_word": "more_than", "fewer_word": "less_than"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class Frame:
     unlisted: str | None = None  # «ما الهدايا التي…؟»: the noun a what/which question asks for, when no target
     flags: frozenset[str] = field(default_factory=frozenset)  # meeting article injection greeting ref
     followup: bool = False  # leans on an earlier turn
+    # «أ أكثر من ب»: the entities before the first compare word and those after it (each side's own filters)
+    sides: tuple[tuple[Entity, ...], tuple[Entity, ...]] = ((), ())
     negation: Negation | None = None  # «لم», «not»: the records' complement is asked
     relation: Relation | None = None  # «بعد قطر», «قبل الصيف»: occasions after or before an anchor
 
@@ -204,6 +208,35 @@ def _asked_noun(text: str, lex: Lexicon, cues: list[Match[str]], counted: Spans,
             continue
         return None if token.isascii() else text[start:end]
     return None
+
+
+def _compares(text: str, found: list[Match[str]]) -> list[Match[str]]:
+    """The compare words, a word of more or fewer kept only where «من» follows it within one word («أكثر
+    عددا من»: as «أكثر من»), and said so."""
+    out: list[Match[str]] = []
+    for m in found:
+        if m.payload not in COMPARE_WORDS:
+            out.append(m)
+        elif "من" in tokenize(text[m.end :])[:2]:
+            out.append(replace(m, payload=COMPARE_WORDS[m.payload]))
+    return out
+
+
+SENTENCE_ENDS = re.compile(r"[؟?!.]")
+
+
+def _sides(
+    text: str, compares: list[Match[str]], read_as: list[tuple[Entity, tuple[int, int]]]
+) -> tuple[tuple[Entity, ...], tuple[Entity, ...]]:
+    """The entities before the first word that sets one thing against another, and those after it, within
+    its sentence («…أكثر من…؟ كم لقاء احتضنته الرباط؟»: the second question is neither side)."""
+    at = next((m.start for m in compares if m.payload not in {"more", "fewer"}), None)
+    if at is None:
+        return (), ()
+    start = max((m.end() for m in SENTENCE_ENDS.finditer(text, 0, at)), default=0)
+    end = next((m.start() for m in SENTENCE_ENDS.finditer(text, at)), len(text))
+    before = tuple(e for e, (s, _) in read_as if start <= s < at)
+    return before, tuple(e for e, (s, _) in read_as if at <= s < end)
 
 
 def _tagged(tokens: list[str], lex: Lexicon) -> bool:
@@ -371,11 +404,14 @@ def parse(question: str, lex: Lexicon) -> Frame:
     entities = tuple(entity_list + extra)
     flag_matches = cue_words(lex.flags.find(text))
     events = [m for m in flag_matches if m.payload == "meeting"]
-    flags = frozenset(m.payload for m in flag_matches) | {m.payload for m in cue_words(lex.compare_cues.find(text))}
+    compares = _compares(text, cue_words(lex.compare_cues.find(text)))
+    flags = frozenset(m.payload for m in flag_matches) | {m.payload for m in compares}
     if any(e.type == "article" for e in entity_list):  # «حسب أنفاس بريس…»: the publisher names its article
         flags |= {"article"}
     if any(p.lower() in text.lower() for p in lex.words.injection_patterns):
         flags |= {"injection"}
+    if "duration" in targets[1:]:  # «هل طوّلات زيارة برلين كثر من…؟»: a length asked, though not first
+        flags |= {"duration"}
     if yes_first and intent != "yesno" and "versus" not in flags:  # «هل التقى…؟ ومتى؟»: also yes or no
         flags |= {"yesno_too"}  # (not «واش هو اللي مشا ولا هما اللي جاو؟», which asks which)
     order = next((m.payload for m in cue_words(lex.order_cues.find(text))), None)
@@ -413,4 +449,5 @@ def parse(question: str, lex: Lexicon) -> Frame:
         unlisted=_asked_noun(text, lex, cues, read, names) if intent in {"what", "list"} else None,
         negation=negation,
         relation=relation,
+        sides=_sides(text, compares, read_as),
     )

@@ -56,3 +56,30 @@ def test_or_alone_asks_about_both(shipped: Ask) -> None:
 def test_the_busiest_continent_still_reads_more_than_the_others(shipped: Ask) -> None:
     a = shipped("أي قارة زارها حموشي أكثر من غيرها؟")
     assert a.text.startswith("حسب السجلات الموثقة: أوروبا")
+
+
+def test_a_year_the_records_do_not_cover_is_said(shipped: Ask) -> None:
+    a = shipped("Did Hammouchi hold more international meetings in 2024 than in 2023?")
+    assert not a.answerable and "2023" in a.text
+
+
+def test_kinds_compared_keep_each_sides_own_place(shipped: Ask) -> None:
+    kb = load_knowledge(SHIPPED)
+    rabat = sum(r.kind == "reception" and r.city.latin == "Rabat" for r in kb.records)
+    abroad = sum(r.kind in {"visit_abroad", "multilateral"} for r in kb.records)
+    a = shipped("هل استقبل حموشي في الرباط وفودا أجنبية أكثر من عدد المناسبات التي سافر فيها إلى الخارج؟")
+    assert f"استقبال بالمغرب: {rabat} " in a.text and f"زيارة عمل إلى الخارج: {abroad} " in a.text
+    assert a.text.startswith("نعم" if rabat > abroad else "لا")
+
+
+def test_more_in_number_than_reads_as_more_than(shipped: Ask) -> None:
+    a = shipped("هل كانت زيارات حموشي إلى أوروبا أكثر عددا من زياراته إلى دول الخليج؟")
+    assert a.text.startswith(("نعم", "لا")) and "أوروبا: " in a.text
+
+
+def test_lengths_compared_in_days(shipped: Ask) -> None:
+    kb = load_knowledge(SHIPPED)
+    days = {r.city.latin: (r.end - r.start).days + 1 for r in kb.records if r.city.latin in {"Berlin", "Paris"}}
+    a = shipped("واش الزيارة ديال حموشي لبرلين طوّلات كثر من الزيارة ديالو لباريس؟")
+    assert f"برلين: {days['Berlin']} " in a.text
+    assert a.text.startswith("نعم" if days["Berlin"] > days["Paris"] else "لا")

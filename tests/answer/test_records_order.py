@@ -85,3 +85,10 @@ def test_relative_occasions_on_another_base(third: Ask) -> None:
     k = next(i for i, r in enumerate(recs) if r.country.iso == "DZ")
     a = third("ما أول لقاء عقده سامي بن عمار بعد لقائه مع الجزائريين؟")
     assert [c.source_id for c in a.citations if c.kind == "record"] == [recs[k + 1].id, recs[k].id]
+
+
+def test_followed_is_after(shipped: Ask) -> None:
+    recs = records(SHIPPED)
+    k = next(i for i, r in enumerate(recs) if r.city.latin == "London")
+    a = shipped("ما المناسبة التي تلت مباشرة زيارة حموشي إلى لندن؟")
+    assert next(c.source_id for c in a.citations if c.kind == "record") == recs[k + 1].id
