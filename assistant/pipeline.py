@@ -391,7 +391,8 @@ class Pipeline:
 
     def _records_one(self, frame: Frame, cols: Sequence[str]) -> Draft | None:
         draft = self.records_for(cols).answer(frame)
-        if draft is not None and draft.answerable and frame.intent == "count":
+        counts = frame.intent == "count" or frame.threshold is not None  # «هل زار أكثر من 10 دول؟» counts too
+        if draft is not None and draft.answerable and counts:
             self._add_totals(frame, draft, cols)
         if draft is not None:
             self._with_account(frame, draft, cols)

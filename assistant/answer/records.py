@@ -487,6 +487,9 @@ class RecordsEngine:
             return None  # «more» alone sets nothing against; «أم» alone asks about both
         days = frame.target == "duration" or bool({"duration", "longer_than", "shorter_than"} & flags)
         plain = frame.with_(order=None, flags=frame.flags - COMPARE_FLAGS - {"busiest"})
+        yes_no = frame.intent == "yesno" or "yesno_too" in flags
+        if frame.threshold is not None and yes_no and _compared(frame) is None:
+            return self._against(plain, frame.threshold, more)
         if len(set(frame.years)) >= 2:  # «in 2024 than in 2023»: the years are the things compared
             unknown = [y for y in frame.years if not self.known_years((y,))]
             if unknown:
@@ -504,6 +507,24 @@ class RecordsEngine:
         shared = rest if groups[0].type != "kind" else tuple(e for e in rest if e in before and e in after)
         described = self._describe(plain.with_(entities=shared))
         return self._weighed(frame, counted, f" ({described})" if described else "", more, fewer, days)
+
+    def _against(self, frame: Frame, threshold: int, more: bool) -> Draft:
+        """«هل زار أكثر من 10 دول؟»: the count of what is asked (countries, a target's things, occasions) set
+        against the number the question gives."""
+        sel = self.select(frame)
+        recs, target = sel.records, frame.target or "meeting"
+        if target == "country":
+            n, said = len({r.country.iso for r in recs}), arabic.countries
+        elif target in arabic.NOUNS:
+            isos = {e.value for e in frame.of("country")}
+            n = len(dict.fromkeys(t for r in recs for t in self._things_of(r, target, isos)))
+            said = lambda k: arabic.of(target, k)  # noqa: E731
+        else:
+            n, said = len(recs), arabic.meetings
+        holds = n > threshold if more else n < threshold
+        scope = f" ({sel.described})" if sel.described else ""
+        text = f"{'نعم' if holds else 'لا'}. حسب السجلات الموثقة{scope}: {said(n)}."
+        return Draft(text, True, [self.cite(r) for r in recs])
 
     @staticmethod
     def _own(frame: Frame, group: Entity, rest: tuple[Entity, ...]) -> tuple[Entity, ...]:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.errors import KnowledgeError
 from assistant.knowledge.loader import KnowledgeBase, safe_load
 from assistant.text import PhraseMatcher, analyze, normalize, tokenize
+from assistant.text.numbers import NumberWords
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,11 @@ class Lexicon:
         """«أكثر من», «مقارنة», «أم», «than» (``compare``): matched apart from the flags, so that «أكثر» in «أكثر
         من غيرها» still says «busiest»."""
         return self._cues(self.words.compare)
+
+    @cached_property
+    def number_words(self) -> NumberWords:
+        """Arabic number words (numbers.yaml), for «أكثر من عشر دول»."""
+        return NumberWords.load(self.kb.root)
 
     @cached_property
     def ma_joiners(self) -> frozenset[str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from assistant.models import Intent
 from assistant.text import Match, analyze, is_stopword, light_stem, normalize, stopwords, tokenize, tokens_with_spans
+from assistant.text.numbers import numbers_in
 from assistant.understand.lexicon import Entity, Lexicon
 
 YEAR = re.compile(r"\b(19\d{2}|20\d{2})\b")
@@ -77,6 +78,7 @@ class Frame:
     followup: bool = False  # leans on an earlier turn
     # «أ أكثر من ب»: the entities before the first compare word and those after it (each side's own filters)
     sides: tuple[tuple[Entity, ...], tuple[Entity, ...]] = ((), ())
+    threshold: int | None = None  # «هل زار أكثر من 10 دول؟»: the number a count is set against
     negation: Negation | None = None  # «لم», «not»: the records' complement is asked
     relation: Relation | None = None  # «بعد قطر», «قبل الصيف»: occasions after or before an anchor
 
@@ -223,6 +225,17 @@ def _compares(text: str, found: list[Match[str]]) -> list[Match[str]]:
 
 
 SENTENCE_ENDS = re.compile(r"[؟?!.]")
+
+
+def _threshold(text: str, lex: Lexicon, compares: list[Match[str]]) -> int | None:
+    """The number right after «أكثر من»/«أقل من»/«more than» (within three words), digits or number words."""
+    for m in compares:
+        if m.payload in {"more_than", "less_than"}:
+            stated = numbers_in(" ".join(tokenize(text[m.end :])[:3]), lex.number_words)
+            whole = sorted(int(n) for n in stated if n.isdigit())
+            if whole:
+                return whole[0]
+    return None
 
 
 def _sides(
@@ -450,4 +463,5 @@ def parse(question: str, lex: Lexicon) -> Frame:
         negation=negation,
         relation=relation,
         sides=_sides(text, compares, read_as),
+        threshold=_threshold(text, lex, compares),
     )

@@ -83,3 +83,13 @@ def test_lengths_compared_in_days(shipped: Ask) -> None:
     a = shipped("واش الزيارة ديال حموشي لبرلين طوّلات كثر من الزيارة ديالو لباريس؟")
     assert f"برلين: {days['Berlin']} " in a.text
     assert a.text.startswith("نعم" if days["Berlin"] > days["Paris"] else "لا")
+
+
+def test_a_count_against_the_number_the_question_gives(shipped: Ask) -> None:
+    kb = load_knowledge(SHIPPED)
+    visited = len({r.country.iso for r in kb.records if r.kind in {"visit_abroad", "multilateral"}})
+    a = shipped("هل زار حموشي أكثر من 10 دول؟")
+    assert a.text.startswith("نعم" if visited > 10 else "لا") and f"{visited} دول" in a.text
+    people = len({c.name_latin for r in kb.records for c in r.counterparts})
+    b = shipped("هل التقى حموشي بأكثر من عشرين مسؤولا سنة 2024؟")  # a number word
+    assert b.text.startswith("نعم" if people > 20 else "لا")
