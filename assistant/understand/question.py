@@ -212,6 +212,21 @@ def _asked_noun(text: str, lex: Lexicon, cues: list[Match[str]], counted: Spans,
     return None
 
 
+SHORT_CUE = 2  # letters: a cue this short is itself only as a whole word («كام» holds no «أم», «كلم» no «لم»)
+
+
+def _whole(text: str, found: list[Match[str]]) -> list[Match[str]]:
+    """The matches of a cue word that are the word itself (or it after the conjunction), where the cue is
+    short: the matcher also reads a word without its proclitics, and «ك» + «ام» is «كام» («how many»), not
+    «أم» («or»)."""
+
+    def itself(m: Match[str]) -> bool:  # the word, or the word after «و»/«ف» («ولم», «فلم»)
+        word, cue = normalize(text[m.start : m.end]), normalize(m.phrase)
+        return word == cue or (word[:1] in {"و", "ف"} and word[1:] == cue)
+
+    return [m for m in found if len(normalize(m.phrase)) > SHORT_CUE or itself(m)]
+
+
 def _compares(text: str, found: list[Match[str]]) -> list[Match[str]]:
     """The compare words, a word of more or fewer kept only where «من» follows it within one word («أكثر
     عددا من»: as «أكثر من»), and said so."""
@@ -417,7 +432,7 @@ def parse(question: str, lex: Lexicon) -> Frame:
     entities = tuple(entity_list + extra)
     flag_matches = cue_words(lex.flags.find(text))
     events = [m for m in flag_matches if m.payload == "meeting"]
-    compares = _compares(text, cue_words(lex.compare_cues.find(text)))
+    compares = _compares(text, _whole(text, cue_words(lex.compare_cues.find(text))))
     flags = frozenset(m.payload for m in flag_matches) | {m.payload for m in compares}
     if any(e.type == "article" for e in entity_list):  # «حسب أنفاس بريس…»: the publisher names its article
         flags |= {"article"}
@@ -440,7 +455,7 @@ def parse(question: str, lex: Lexicon) -> Frame:
     relation = _relation(text, cue_words(lex.relative_cues.find(text)), read_as)
     if relation is not None and relation.year is not None:  # «بعد 2020» bounds the occasions, it filters none
         years = tuple(y for y in years if y != relation.year)
-    denials = cue_words(lex.negation_cues.find(text))
+    denials = _whole(text, cue_words(lex.negation_cues.find(text)))
     negation = _negation(text, lex, denials, read_as, target_matches)
     return Frame(
         text=text,

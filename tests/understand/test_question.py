@@ -373,3 +373,9 @@ def test_orders_by_duration(lex: Lexicon, question: str, order: str) -> None:
 )
 def test_a_yes_no_tag_at_the_end(lex: Lexicon, question: str) -> None:
     assert parse(question, lex).intent == "yesno"
+
+
+@pytest.mark.parametrize("question", ["حموشي زار كام دولة في أوروبا؟", "هل كلم حموشي الوزير الإسباني؟"])
+def test_a_short_cue_inside_a_longer_word_is_none(lex: Lexicon, question: str) -> None:
+    frame = parse(question, lex)  # «كام» holds no «أم», «كلم» no «لم»
+    assert "versus" not in frame.flags and frame.negation is None
