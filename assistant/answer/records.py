@@ -497,6 +497,13 @@ class RecordsEngine:
                 return Draft(f"لا تغطي السجلات سنة {unknown[0]}؛ هي تغطي سنة {covered}.", False, [])
             named = [(str(y), self.select(plain.with_(years=(y,))).records) for y in dict.fromkeys(frame.years)]
             return self._weighed(frame, named, "", more, fewer, days)
+        if len(frame.periods) >= 2:  # «النصف الأول مقارنة بالنصف الثاني»: each part of the year by its months
+            others = tuple(e for e in frame.entities if e.type != "month")
+            named = [
+                (label, [r for r in self.select(plain.with_(entities=others)).records if r.start.month in months])
+                for label, months in frame.periods
+            ]
+            return self._weighed(frame, named, "", more, fewer, days)
         groups = _compared(frame)
         if groups is None:
             return None

@@ -79,6 +79,8 @@ class Frame:
     # «أ أكثر من ب»: the entities before the first compare word and those after it (each side's own filters)
     sides: tuple[tuple[Entity, ...], tuple[Entity, ...]] = ((), ())
     threshold: int | None = None  # «هل زار أكثر من 10 دول؟»: the number a count is set against
+    # «النصف الأول», «الصيف»: each part of the year named, with its months (read as month entities too)
+    periods: tuple[tuple[str, tuple[int, ...]], ...] = ()
     negation: Negation | None = None  # «لم», «not»: the records' complement is asked
     relation: Relation | None = None  # «بعد قطر», «قبل الصيف»: occasions after or before an anchor
 
@@ -479,4 +481,9 @@ def parse(question: str, lex: Lexicon) -> Frame:
         relation=relation,
         sides=_sides(text, compares, read_as),
         threshold=_threshold(text, lex, compares),
+        periods=tuple(
+            (m.payload.label, tuple(int(n) for n in m.payload.value.split(",")))
+            for m in found
+            if m.payload.type == "period"
+        ),
     )

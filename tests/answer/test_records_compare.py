@@ -93,3 +93,11 @@ def test_a_count_against_the_number_the_question_gives(shipped: Ask) -> None:
     people = len({c.name_latin for r in kb.records for c in r.counterparts})
     b = shipped("هل التقى حموشي بأكثر من عشرين مسؤولا سنة 2024؟")  # a number word
     assert b.text.startswith("نعم" if people > 20 else "لا")
+
+
+def test_parts_of_the_year_compared_by_their_months(shipped: Ask) -> None:
+    kb = load_knowledge(SHIPPED)
+    first = sum(r.start.month <= 6 for r in kb.records)
+    second = len(kb.records) - first
+    a = shipped("كم لقاء عقد حموشي في النصف الأول مقارنة بالنصف الثاني؟")
+    assert f"النصف الأول: {first} " in a.text and f"النصف الثاني: {second} " in a.text
