@@ -191,3 +191,14 @@ def test_dates_read_in_arabic_when_months_are_known() -> None:
     assert render.format_date("2024-09-23") == "2024-09-23"
     assert render.format_date("سبتمبر", MONTHS) == "سبتمبر"
     assert render.format_date(None, MONTHS) == ""
+
+
+def test_reference_data_is_labelled_as_such() -> None:
+    cit = Citation(
+        source_id="reference/regions.yaml#gulf",
+        kind="reference",
+        title="الخليج: الدول الأعضاء (بيانات مرجعية)",
+        quote="السعودية، الإمارات، قطر، الكويت، البحرين، عمان",
+    )
+    out = render.render_citation(1, cit)
+    assert "بيانات مرجعية" in out and "سجل لقاء" not in out and "الكويت" in out
