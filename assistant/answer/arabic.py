@@ -55,14 +55,6 @@ def counted(n: int, one: str, two: str, plural: str, accusative: str) -> str:
     return f"{n} {accusative}"
 
 
-def meetings(n: int) -> str:
-    return counted(n, "لقاء", "لقاءان", "لقاءات", "لقاءً")
-
-
-def countries(n: int) -> str:
-    return counted(n, "دولة", "دولتان", "دول", "دولة")
-
-
 # what a count of records counts, beside meetings and countries: (one, two, 3–10, 11 and up)
 NOUNS: dict[str, tuple[str, str, str, str]] = {
     "agreement": ("اتفاقية", "اتفاقيتان", "اتفاقيات", "اتفاقية"),
@@ -73,9 +65,25 @@ NOUNS: dict[str, tuple[str, str, str, str]] = {
 }
 
 
+# and the occasions and countries themselves
+FORMS: dict[str, tuple[str, str, str, str]] = {
+    **NOUNS,
+    "meeting": ("لقاء", "لقاءان", "لقاءات", "لقاءً"),
+    "country": ("دولة", "دولتان", "دول", "دولة"),
+}
+
+
 def of(target: str, n: int) -> str:
-    """«3 اتفاقيات», «مسؤولان»: ``n`` of a records target (``NOUNS``)."""
-    return counted(n, *NOUNS[target])
+    """«3 اتفاقيات», «مسؤولان», «11 لقاءً»: ``n`` of a records target (``FORMS``)."""
+    return counted(n, *FORMS[target])
+
+
+def meetings(n: int) -> str:
+    return of("meeting", n)
+
+
+def countries(n: int) -> str:
+    return of("country", n)
 
 
 def days(n: int) -> str:

@@ -114,7 +114,7 @@ class Complement:
         happened = [r for r in meant if any(h(r) for h in holds)]
         held = [HELD[t] for t in neg.targets if t in HELD and t != target]
         narrowed = bool(denied or held)
-        years = e.known_years(frame.years) or sorted({y for r in e.records for y, _ in _months(r)})
+        years = e.known_years(frame.years) or e.years
         what = self._what(denied, held)
         if target not in LINKS:  # occasions (or their agreements): the complement is of the occasions meant
             if not narrowed:
@@ -127,7 +127,7 @@ class Complement:
             if not narrowed:
                 return self._unlisted(frame, meant)
             domain = list({t.key: t for r in meant for t in self.things(r, target, len(years))}.values())
-            among = f" (من {self._count(target, len(domain))} في السجلات)"
+            among = f" (من {arabic.of(target, len(domain))} في السجلات)"
         seen = {t.key for r in happened for t in self.things(r, target, len(years))}
         missing_things = [t for t in domain if t.key not in seen]
         found = [t for t in domain if t.key in seen]
@@ -152,10 +152,6 @@ class Complement:
             for x in named
             if x.type == "region" and x.value in e.region
         ]
-
-    @staticmethod
-    def _count(target: str, n: int) -> str:
-        return arabic.countries(n) if target == "country" else arabic.of(target, n)
 
     def _holds(
         self, plain: Frame, subject: tuple[Entity, ...], clause: Denial, defining: frozenset[str], target: str
@@ -195,7 +191,7 @@ class Complement:
         """«لا توثّق السجلات أي لقاء في: يناير، يوليوز، غشت (2024).», then what they do document of the
         same things."""
         no, yes, link = *what, LINKS[target]
-        count = self._count(target, len(missing))
+        count = arabic.of(target, len(missing))
         if not missing:
             text = f"لا شيء: توثّق السجلات {yes} {link} كلٍّ من: {_listed(found)}{when}."
             return Draft(("لا. " if frame.intent == "yesno" else "") + text, True, cites)

@@ -189,9 +189,8 @@ class DirectAnswers:
         """As the answering core builds it: the base's own month names and number words (the shipped ones
         when it has none), so that «ثلاثة آلاف جزيرة» answers «كم»."""
         from assistant.text.numbers import NumberWords
-        from assistant.text.tokenize import KNOWLEDGE_DIR
 
-        numbers = NumberWords.load(kb.root).words or NumberWords.load(KNOWLEDGE_DIR).words
+        numbers = NumberWords.of_base(kb.root).words
         months = [name for m in kb.reference.months for name in m.names]
         return cls(months, numbers, prior=prior, model=model, places=places)
 

@@ -100,11 +100,16 @@ class RecordsEngine:
         self.region = {r.id: r for r in self.ref.regions}
         self.home = {r.id: f.collection.home_country for f in kb.record_files for r in f.records}
         self.subject = {r.id: f.collection.subject.name_ar for f in kb.record_files for r in f.records}
+        self.years = sorted({y for r in self.records for y in (r.start.year, r.end.year)})  # the years covered
 
     def known_years(self, years: tuple[int, ...]) -> list[int]:
         """Years the records cover: «كأس العالم 2030» is not a filter on 2024 meetings."""
-        have = {y for r in self.records for y in (r.start.year, r.end.year)}
-        return [y for y in years if y in have]
+        return [y for y in years if y in self.years]
+
+    @property
+    def covered(self) -> str:
+        """The years the records cover, as said: «2024», «2023 و2024»."""
+        return arabic.join_ar([str(y) for y in self.years])
 
     # --- selection ---------------------------------------------------------------------------------
 
@@ -186,12 +191,11 @@ class RecordsEngine:
             at = max((k for k, x in enumerate(rest) if x == e), default=None)
             if at is not None:  # (a caller may already have narrowed the entities)
                 del rest[at]
-        plain = frame.with_(entities=tuple(rest), relation=None)
         pivot = self._pivot(frame, relation)
-        sel = self.select(plain.with_(order=None))
         if pivot is None:
             return Selection([], [], self._describe(frame))
         day, label, anchors = pivot
+        sel = self.select(frame.with_(entities=tuple(rest), relation=None, order=None))
         described = "، ".join(filter(None, [sel.described, f"{'بعد' if relation.after else 'قبل'} {label}"]))
         chosen = [r for r in sel.records if (r.start > day if relation.after else r.start < day)]
         order = frame.order or (("first" if relation.after else "last") if relation.nearest else None)
@@ -213,7 +217,7 @@ class RecordsEngine:
                 return None
             pick = occasions[0] if relation.after else occasions[-1]
             return pick.start, f"{self.place(pick)} ({self.dates.span(pick.start, pick.end)})", [pick]
-        years = self.known_years(frame.years) or sorted({r.start.year for r in self.records})
+        years = self.known_years(frame.years) or self.years
         if len(years) != 1 or not months:
             return None
         year = years[0]
@@ -314,16 +318,15 @@ class RecordsEngine:
         that also asks yes or no («ألم يلتق… في الرباط؟ ومتى كان ذلك؟», read as a «when») is told yes first,
         where the records hold what it asks about."""
         draft = self._answer(frame)
-        also = "yesno_too" in frame.flags and draft is not None and draft.answerable
-        if also and draft is not None and not draft.text.startswith(("نعم", "لا")):
+        told = draft is not None and draft.text.startswith(("نعم", "لا"))
+        if draft is not None and draft.answerable and "yesno_too" in frame.flags and not told:
             draft.text = "نعم. " + draft.text
         return draft
 
     def _answer(self, frame: Frame) -> Draft | None:
         if frame.years and not self.known_years(frame.years):
-            covered = arabic.join_ar(sorted({str(r.start.year) for r in self.records}))
             asked = arabic.join_ar([str(y) for y in frame.years])
-            return Draft(f"لا تتضمن قاعدة المعرفة لقاءات سنة {asked}؛ السجلات تغطي سنة {covered}.", False, [])
+            return Draft(f"لا تتضمن قاعدة المعرفة لقاءات سنة {asked}؛ السجلات تغطي سنة {self.covered}.", False, [])
         if frame.negation is not None:  # «أي الشهور لم يلتق فيها…؟»: what the records hold none of
             return Complement(self).answer(frame, frame.negation)
         sel = self.select(frame)
@@ -347,9 +350,8 @@ class RecordsEngine:
                 names = arabic.join_ar([self.country[i].ar for i in isos])
                 text = f"حسب السجلات الموثقة{scope}: {arabic.countries(len(isos))} هي {names}."
             elif target in arabic.NOUNS:  # «كم اتفاقية وقع…؟», «كم مسؤولا التقى…؟»: the things, not the occasions
-                isos = {e.value for e in frame.of("country")}
-                per = {r.id: self._things_of(r, target, isos) for r in recs}
-                things = list(dict.fromkeys(t for r in recs for t in per[r.id]))  # in date order, each once
+                per = self._things_in(frame, recs, target)
+                things = list(dict.fromkeys(t for ts in per.values() for t in ts))  # in date order, each once
                 holding = {rid for rid, ts in per.items() if ts}
                 cites = [c for c in cites if c.source_id in holding]
                 # and in how many occasions: «كم مسؤولا استقبل…؟» is read as people and as delegations alike
@@ -434,6 +436,12 @@ class RecordsEngine:
             return Draft(f"{arabic.meetings(len(recs))}{scope}:\n" + self.bullets(recs, self.line), True, cites)
         return Draft(self.bullets(recs, lambda r: f"{self.line(r)}: {r.summary_ar}"), True, cites)
 
+    def _things_in(self, frame: Frame, recs: list[EventRecord], target: str) -> dict[str, list[str]]:
+        """Each occasion's things of ``target`` (by record id, in date order), the people of the countries the
+        question names only."""
+        isos = {e.value for e in frame.of("country")}
+        return {r.id: self._things_of(r, target, isos) for r in recs}
+
     def _things_of(self, r: EventRecord, target: str, countries: Collection[str]) -> list[str]:
         """The things of ``target`` one occasion names: its agreements, counterparts, city, topics or month.
         ``countries``: the ones the question names, whose people alone count («كم مسؤولا بريطانيا…؟» of an
@@ -487,14 +495,13 @@ class RecordsEngine:
             return None  # «more» alone sets nothing against; «أم» alone asks about both
         days = frame.target == "duration" or bool({"duration", "longer_than", "shorter_than"} & flags)
         plain = frame.with_(order=None, flags=frame.flags - COMPARE_FLAGS - {"busiest"})
-        yes_no = frame.intent == "yesno" or "yesno_too" in flags
-        if frame.threshold is not None and yes_no and _compared(frame) is None:
+        groups = _compared(frame)
+        if frame.threshold is not None and frame.asks_yes_no and groups is None:
             return self._against(plain, frame.threshold, more)
         if len(set(frame.years)) >= 2:  # «in 2024 than in 2023»: the years are the things compared
             unknown = [y for y in frame.years if not self.known_years((y,))]
             if unknown:
-                covered = arabic.join_ar(sorted({str(r.start.year) for r in self.records}))
-                return Draft(f"لا تغطي السجلات سنة {unknown[0]}؛ هي تغطي سنة {covered}.", False, [])
+                return Draft(f"لا تغطي السجلات سنة {unknown[0]}؛ هي تغطي سنة {self.covered}.", False, [])
             named = [(str(y), self.select(plain.with_(years=(y,))).records) for y in dict.fromkeys(frame.years)]
             return self._weighed(frame, named, "", more, fewer, days)
         if len(frame.periods) >= 2:  # «النصف الأول مقارنة بالنصف الثاني»: each part of the year by its months
@@ -504,7 +511,6 @@ class RecordsEngine:
                 for label, months in frame.periods
             ]
             return self._weighed(frame, named, "", more, fewer, days)
-        groups = _compared(frame)
         if groups is None:
             return None
         keys = {(g.type, g.value) for g in groups}  # «استقبالات… في المغرب» says one kind twice
@@ -521,16 +527,14 @@ class RecordsEngine:
         sel = self.select(frame)
         recs, target = sel.records, frame.target or "meeting"
         if target == "country":
-            n, said = len({r.country.iso for r in recs}), arabic.countries
+            n = len({r.country.iso for r in recs})
         elif target in arabic.NOUNS:
-            isos = {e.value for e in frame.of("country")}
-            n = len(dict.fromkeys(t for r in recs for t in self._things_of(r, target, isos)))
-            said = lambda k: arabic.of(target, k)  # noqa: E731
+            n = len({t for ts in self._things_in(frame, recs, target).values() for t in ts})
         else:
-            n, said = len(recs), arabic.meetings
+            n, target = len(recs), "meeting"
         holds = n > threshold if more else n < threshold
         scope = f" ({sel.described})" if sel.described else ""
-        text = f"{'نعم' if holds else 'لا'}. حسب السجلات الموثقة{scope}: {said(n)}."
+        text = f"{'نعم' if holds else 'لا'}. حسب السجلات الموثقة{scope}: {arabic.of(target, n)}."
         return Draft(text, True, [self.cite(r) for r in recs])
 
     @staticmethod
@@ -564,8 +568,7 @@ class RecordsEngine:
         most = "الأطول" if days else "الأكثر"
         verdict = "بالتساوي" if len(leaders) == len(counted) else f"{most}: {arabic.join_ar(leaders)}"
         text = f"حسب السجلات الموثقة{scope}: " + "، ".join(parts) + f" — {verdict}."
-        yes_no = frame.intent == "yesno" or "yesno_too" in frame.flags
-        if yes_no and len(counted) == 2 and (more or fewer):  # «A or B?» asks which, not yes or no
+        if frame.asks_yes_no and len(counted) == 2 and (more or fewer):  # «A or B?» asks which, not yes or no
             first, second = (measure(recs) for _, recs in counted)
             holds = first < second if fewer else first > second
             text = ("نعم. " if holds else "لا. ") + text

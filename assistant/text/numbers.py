@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from assistant.text.normalize import normalize
-from assistant.text.tokenize import strip_clitics, tokenize
+from assistant.text.tokenize import KNOWLEDGE_DIR, strip_clitics, tokenize
 
 NUMBERS_FILE = Path("reference") / "numbers.yaml"
 
@@ -37,6 +37,12 @@ class NumberWords:
                 for w in names:
                     words.setdefault(normalize(w), (int(value), role))
         return cls(words)
+
+    @classmethod
+    def of_base(cls, root: Path) -> NumberWords:
+        """A base's own number words, or the shipped ones when it has none."""
+        own = cls.load(root)
+        return own if own.words else cls.load(KNOWLEDGE_DIR)
 
     def lookup(self, token: str) -> tuple[int, str] | None:
         """The token itself, or with its proclitics removed («وعشرون», «بثلاثة», «الخمسة»)."""

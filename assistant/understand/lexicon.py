@@ -270,7 +270,7 @@ class Lexicon:
     @cached_property
     def number_words(self) -> NumberWords:
         """Arabic number words (numbers.yaml), for «أكثر من عشر دول»."""
-        return NumberWords.load(self.kb.root)
+        return NumberWords.of_base(self.kb.root)
 
     @cached_property
     def ma_joiners(self) -> frozenset[str]:

@@ -88,6 +88,11 @@ class Frame:
         return [e for e in self.entities if e.type == kind]
 
     @property
+    def asks_yes_no(self) -> bool:
+        """A yes/no question, or one that also asks yes or no («هل التقى…؟ ومتى؟»)."""
+        return self.intent == "yesno" or "yesno_too" in self.flags
+
+    @property
     def filters(self) -> tuple[Entity, ...]:
         """Entities that narrow the records (the subject himself does not)."""
         return tuple(e for e in self.entities if e.type not in {"subject", "article"})
@@ -241,9 +246,6 @@ def _compares(text: str, found: list[Match[str]]) -> list[Match[str]]:
     return out
 
 
-SENTENCE_ENDS = re.compile(r"[؟?!.]")
-
-
 def _threshold(text: str, lex: Lexicon, compares: list[Match[str]]) -> int | None:
     """The number right after «أكثر من»/«أقل من»/«more than» (within three words), digits or number words."""
     for m in compares:
@@ -253,6 +255,9 @@ def _threshold(text: str, lex: Lexicon, compares: list[Match[str]]) -> int | Non
             if whole:
                 return whole[0]
     return None
+
+
+SENTENCE_ENDS = re.compile(r"[؟?!.]")
 
 
 def _sides(
@@ -318,7 +323,12 @@ def _as_months(e: Entity, lex: Lexicon) -> list[Entity]:
     filters as they do; any other entity is itself."""
     if e.type != "period":
         return [e]
-    return [Entity("month", m, lex.month_label(int(m))) for m in e.value.split(",")]
+    return [Entity("month", str(m), lex.month_label(m)) for m in _period_months(e)]
+
+
+def _period_months(e: Entity) -> tuple[int, ...]:
+    """The months a period entity covers (its value: «6,7,8»)."""
+    return tuple(int(m) for m in e.value.split(","))
 
 
 def _negation(
@@ -377,9 +387,9 @@ def _relation(text: str, cues: list[Match[str]], read_as: list[tuple[Entity, tup
     by nothing it can anchor on («بعد ذلك») is none."""
     for k, cue in enumerate(cues):
         after, nearest = cue.payload in {"after", "next"}, cue.payload in {"next", "previous"}
-        following = tokenize(text[cue.end :])[:1]
-        if following and YEAR.fullmatch(following[0]):
-            return Relation(after, nearest=nearest, year=int(following[0]))
+        following = _next_word(text, cue.end)
+        if YEAR.fullmatch(following):
+            return Relation(after, nearest=nearest, year=int(following))
         stop = _clause_end(text, cue.end, cues[k + 1].start if k + 1 < len(cues) else len(text))
         anchor = tuple(e for e, (start, _) in read_as if cue.end <= start < stop and e.type in ANCHOR_TYPES)
         if any(e.type != "kind" for e in anchor):
@@ -453,7 +463,6 @@ def parse(question: str, lex: Lexicon) -> Frame:
         intent = "what"
     if intent == "what" and targets and targets[0] in LISTABLE:  # «ما البلدان التي زارها…؟» lists
         intent = "list"
-    # «لماذا لم يزر…؟» asks a reason, which no complement gives
     relation = _relation(text, cue_words(lex.relative_cues.find(text)), read_as)
     if relation is not None and relation.year is not None:  # «بعد 2020» bounds the occasions, it filters none
         years = tuple(y for y in years if y != relation.year)
@@ -481,9 +490,5 @@ def parse(question: str, lex: Lexicon) -> Frame:
         relation=relation,
         sides=_sides(text, compares, read_as),
         threshold=_threshold(text, lex, compares),
-        periods=tuple(
-            (m.payload.label, tuple(int(n) for n in m.payload.value.split(",")))
-            for m in found
-            if m.payload.type == "period"
-        ),
+        periods=tuple((m.payload.label, _period_months(m.payload)) for m in found if m.payload.type == "period"),
     )
