@@ -26,6 +26,7 @@ from assistant.answer.claims import ClaimsEngine
 from assistant.answer.direct import OTHER_SCRIPT, PLACE, DirectAnswers
 from assistant.answer.draft import Draft
 from assistant.answer.examples import examples
+from assistant.answer.joined import joined
 from assistant.answer.records import RecordsEngine
 from assistant.answer.rules import DEFAULT_RULES, Rule
 from assistant.answer.vocabulary import ArticleTerms, Coverage, TermTable, Vocabulary, vocabulary_terms
@@ -36,6 +37,7 @@ from assistant.retrieve.keyword import KeywordIndex
 from assistant.settings import Settings
 from assistant.text import analyze, tokenize
 from assistant.understand import scope as scoping
+from assistant.understand.compound import split_questions
 from assistant.understand.crosslingual import BRIDGED, CrossLingual, NameIndex
 from assistant.understand.dialect import standard_negation
 from assistant.understand.followup import merge
@@ -518,7 +520,16 @@ class Pipeline:
         return list(dict.fromkeys(out))[:4]
 
     def run(self, question: str, history: list[str], **_: Any) -> Answer:
-        return self.chain.invoke(Turn(question=question, history=history))
+        """The answer to a message: one question, or each question it asks in turn, every later one read
+        as a follow-up of those before it (earlier messages are read one question at a time too)."""
+        limit = self.settings.max_questions
+        asked = [q for turn in history for q in split_questions(turn, self.lex, limit)]
+        questions = split_questions(question, self.lex, limit)
+        answers: list[Answer] = []
+        for q in questions:
+            answers.append(self.chain.invoke(Turn(question=q, history=list(asked))))
+            asked.append(q)
+        return joined(questions, answers)
 
 
 def build_pipeline(

@@ -131,6 +131,12 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected, not truncated.")
     max_history_turns: int = Field(12, ge=0, description="Turns of history used to resolve follow-ups.")
+    max_questions: int = Field(
+        4,
+        ge=1,
+        description="A message that asks several questions is answered as at most this many, one at a time; "
+        "the rest of it is read with the last one (README: several questions in one message).",
+    )
     max_history_turn_chars: int = Field(
         2000, ge=10, description="A longer history turn is cut to its first this-many characters."
     )

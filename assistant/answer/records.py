@@ -605,6 +605,14 @@ class RecordsEngine:
         if sel.without_kind:
             other = sel.without_kind
             asked = arabic.join_ar([e.label for e in frame.of("kind")]) or "ذلك"
+            if not frame.asks_yes_no and frame.intent != "count" and frame.threshold is None:
+                # «ما المعرض الذي شارك فيه في مدريد؟», «من استقبل في مدريد؟»: the occasion there is of another
+                # kind; what is asked of it is answered, after saying so (a yes/no or a count keeps the kind)
+                kindless = frame.with_(entities=tuple(e for e in frame.entities if e.type != "kind"))
+                draft = self._answer(kindless)
+                if draft is not None and draft.answerable:
+                    draft.text = f"لا توثّق السجلات {asked} ({sel.described})، لكنها تذكر:\n{draft.text}"
+                    return draft
             text = f"لا، لا توثّق السجلات {asked} ({sel.described})؛ لكنها تذكر:\n" + self.bullets(other, self.line)
             return Draft(text, True, [self.cite(r) for r in other])
         what = sel.described or "ما سألت عنه"

@@ -18,6 +18,8 @@ FAMILIES = {
     "kind": "kind",
     "subject": "subject",
 }
+ASKED = {"where": "place", "when": "time", "who": "who"}  # the family a question of this intent asks for
+UNANCHORED = frozenset({"kind"})  # «وأين زار؟» names the event kind, not a new thing to anchor on
 
 
 def merge(current: Frame, previous: Frame | None) -> Frame:
@@ -30,6 +32,10 @@ def merge(current: Frame, previous: Frame | None) -> Frame:
     if not elliptical:
         return current
     named = {FAMILIES.get(e.type, e.type) for e in current.entities}
+    if current.intent in ASKED and any(e.type not in UNANCHORED for e in current.filters):
+        # «متى زار مدريد؟ وأين التقى رئيس الإنتربول؟»: a turn that names its own anchor asks its place, time
+        # or person afresh; the earlier turn's would narrow it to nothing
+        named.add(ASKED[current.intent])
     if current.what_about and current.filters:
         # «وماذا عن الجمعية العامة للإنتربول؟» asks the same question of new things: old filters go
         named |= {FAMILIES.get(e.type, e.type) for e in previous.filters}

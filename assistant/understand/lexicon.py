@@ -69,9 +69,12 @@ class QuestionWords(BaseModel):
     ma_joiners: list[str] = Field(default_factory=list)  # «بعد ما زار»: after these, «ما» does not negate
     contrast_words: list[str] = Field(default_factory=list)  # «بل», «but»: after a denial, what is asked
     yesno_tags: list[str] = Field(default_factory=list)  # «…، صح؟», «…, right?»: a yes/no question
+    yesno_pronouns: list[str] = Field(default_factory=list)  # «هو حموشي زار قطر؟»: first, it asks yes or no
     compare: dict[str, list[str]] = Field(default_factory=dict)  # «أكثر من», «مقارنة ب», «أم»: more/less/versus
     # «بعد قطر», «قبل الصيف»: occasions after or before the one named next (after, before, next, previous)
     relative: dict[str, list[str]] = Field(default_factory=dict)
+    # «ومتى», «وأين», "and where": inside a sentence, a second question starts here (``understand.compound``)
+    question_joins: list[str] = Field(default_factory=list)
 
 
 def load_question_words(knowledge_dir: Path) -> QuestionWords:
@@ -286,6 +289,11 @@ class Lexicon:
     def saying_stems(self) -> frozenset[str]:
         """Stems of the verbs that report a source (``saying_words``)."""
         return frozenset(t for w in self.words.saying_words for t in analyze(w))
+
+    @cached_property
+    def question_joins(self) -> PhraseMatcher[str]:
+        """«ومتى», «وأين», "and where" (``question_joins``): where a sentence starts another question."""
+        return self._cues({"join": self.words.question_joins})
 
     @cached_property
     def intent_cues(self) -> PhraseMatcher[str]:

@@ -344,6 +344,10 @@ def _negation(
     two things). A negated verb that reports a source denies no event («ما الذي لم يذكره المقال…؟»)."""
     denials = [m for m in cues if m.payload == "not"]
     denials = [m for m in denials if not _reports(_next_word(text, m.end), lex)]
+    # no denial is followed by the subject's own name: «شكثر زيارة سوى بن عمار…؟» is the Gulf «سوّى» (made),
+    # not «سوى» (except)
+    subject_at = {start for e, (start, _) in read_as if e.type == "subject"}
+    denials = [m for m in denials if _next_start(text, m.end) not in subject_at]
     if not denials or any(m.payload == "but" and m.start > denials[0].start for m in cues):
         return None  # «not X but Y» asks Y
     clauses: list[Denial] = []
@@ -362,6 +366,12 @@ def _reports(word: str, lex: Lexicon) -> bool:
     """A verb that reports a source («يذكره», «mentioned»): negated, it denies a mention, not an event."""
     stems = set(analyze(word))
     return bool(stems) and stems <= lex.saying_stems
+
+
+def _next_start(text: str, at: int) -> int:
+    """Where the first word after ``at`` starts (the text's end when none follows)."""
+    words = tokens_with_spans(text[at:])
+    return at + words[0][1] if words else len(text)
 
 
 def _next_word(text: str, at: int) -> str:
@@ -424,6 +434,8 @@ def parse(question: str, lex: Lexicon) -> Frame:
     yes_first = any(
         normalize(w) == first or normalize(w) == (tokens[0] if tokens else "") for w in lex.words.intents["yesno"]
     ) or _tagged(tokens, lex)
+    # «هو حموشي زار قطر؟»: a pronoun first asks yes or no, unless a question word asks what it asks («هو فين…؟»)
+    yes_first = yes_first or (not intents and first in {normalize(w) for w in lex.words.yesno_pronouns})
     for candidate in INTENT_ORDER:
         if candidate == "who" and who_first:
             intent = "who"

@@ -57,6 +57,11 @@ def lex() -> Lexicon:
         # Arabic asks with «متى» wherever it stands
         ("من هو المسؤول القطري الذي التقاه؟ ومتى كان ذلك؟", "who"),
         ("زار حموشي الرياض متى؟", "when"),
+        # Egyptian and Levantine ask yes or no with a pronoun first, unless a question word asks otherwise
+        ("هو حموشي زار قطر؟", "yesno"),
+        ("هي الزيارة كانت في ماي؟", "yesno"),
+        ("هو فين اتقابلوا؟", "where"),
+        ("هو مين اللي استقبله في أكادير؟", "who"),
     ],
 )
 def test_intent(lex: Lexicon, question: str, intent: str) -> None:
@@ -114,6 +119,21 @@ def test_followup_keeps_the_place_and_changes_the_intent(lex: Lexicon) -> None:
     assert f.intent == "when" and [e.value for e in f.of("city")] == ["Agadir"]
     g = _resolve(["متى زار باريس؟", "ومن التقى هناك؟"], lex)
     assert g.intent == "who" and g.of("city")
+
+
+def test_a_denial_word_before_the_subject_denies_nothing(lex: Lexicon) -> None:
+    gulf = parse("شكثر زيارة سوى حموشي برا المغرب؟", lex)  # «سوّى»: made
+    assert gulf.intent == "count" and gulf.negation is None
+    assert parse("ما الدول التي زارها حموشي سوى قطر؟", lex).negation is not None  # «سوى»: except
+
+
+def test_a_followup_naming_its_own_anchor_asks_its_own_place_or_time(lex: Lexicon) -> None:
+    f = _resolve(["متى زار حموشي مدريد؟", "وأين التقى رئيس الإنتربول؟"], lex)
+    assert f.intent == "where" and not f.of("city") and f.of("person")
+    g = _resolve(["من استقبل حموشي في ماي؟", "ومتى استقبل المسؤول الباكستاني؟"], lex)
+    assert g.intent == "when" and not g.of("month")
+    h = _resolve(["هل زار حموشي قطر؟", "وأين زار؟"], lex)  # an event word is no new anchor: Qatar still
+    assert [e.value for e in h.of("country")] == ["QA"]
 
 
 def test_a_new_full_question_does_not_inherit(lex: Lexicon) -> None:
