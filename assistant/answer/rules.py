@@ -189,6 +189,10 @@ class Records:
         draft = p.records_draft(turn)
         if draft is not None and self.unheld(turn, p, draft):
             return p.refuse(guard.REFUSAL + f" (لا تذكر المصادر: {f.unlisted})", turn)
+        if draft is not None and draft.answerable and self.unnamed(turn, p):
+            # «ما الهدايا التي تلقاها في الرياض؟»: the occasion's account is all the base holds; it may say the
+            # thing in other words («بأي وسام…؟»: «الميدالية»), or not at all, and the reader is told which
+            draft.text = f"لا تذكر المصادر «{f.unlisted}» بهذا اللفظ؛ هذا ما توثّقه:\n{draft.text}"
         if draft is not None and (strong or p.covers(f, draft)):
             if not draft.answerable:
                 draft.route = "refusal"
@@ -197,13 +201,17 @@ class Records:
         return None
 
     @staticmethod
+    def unnamed(turn: Turn, p: Pipeline) -> bool:
+        """The question asks for a thing no word of the base names («الهدايا», «الطائرة»)."""
+        return bool(turn.frame.unlisted) and not p.vocab.is_known(turn.frame.unlisted)
+
+    @staticmethod
     def unheld(turn: Turn, p: Pipeline, draft: Draft) -> bool:
         """The question asks for a thing no word of the base names («ما الميزانية التي رصدت لزيارات حموشي؟»,
         «ما الهدايا التي تبادلها…؟»), and the answer would list more occasions than ``max_accounts``: a list of
         trips answers another question. One or two occasions are said with their own accounts, which may
         name it in other words («بأي وسام كُرّم…؟» of an account that says «الميدالية»)."""
-        f = turn.frame
-        if not f.unlisted or p.vocab.is_known(f.unlisted):
+        if not Records.unnamed(turn, p):
             return False
         return sum(c.kind == "record" for c in draft.citations) > p.settings.max_accounts
 

@@ -385,7 +385,11 @@ class Lexicon:
 
     @cached_property
     def _framing(self) -> PhraseMatcher[str]:
-        return self._cues({"framing": [p for g in self._function_groups() for p in g]})
+        """The framing phrases, and the verbs of saying with the object pronoun Arabic writes onto them («ما
+        الذي يذكره المقال…؟», «كم لقاء ذكرها…؟»); not every framing word: «عام» + «ه» is «العامة»."""
+        phrases = [p for g in self._function_groups() for p in g]
+        said = [f for w in self.words.saying_words for f in verb_forms(w)]
+        return self._cues({"framing": [*phrases, *said]})
 
     def without_framing(self, text: str) -> str:
         """The question with the phrases that frame it blanked out, where they occur («في أي عام», «ما سبب»):

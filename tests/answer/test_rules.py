@@ -160,6 +160,10 @@ def test_one_occasion_is_said_with_its_account_though_the_word_asked_is_not_the_
     occasions (``max_accounts``) keep their accounts, which may name the thing in other words."""
     a = shipped("بأي وسام كُرّم حموشي خلال زيارته لفرنسا؟")
     assert a.answerable and "الميدالية" in a.text
+    # and the reader is told the base does not use the word: the account may hold the thing, or not at all
+    b = shipped("ما الهدايا التي تلقاها حموشي في الرياض؟")
+    assert b.text.startswith("لا تذكر المصادر «الهدايا» بهذا اللفظ") and "الرياض" in b.text
+    assert not shipped("ما المعرض الذي زاره حموشي في تركيا؟").text.startswith("لا تذكر")  # «معرض»: the base's
 
 
 @pytest.mark.parametrize(
