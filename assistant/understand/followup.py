@@ -54,7 +54,9 @@ def merge(current: Frame, previous: Frame | None) -> Frame:
         order=current.order if current.order else (previous.order if not current.filters else None),
         flags=current.flags | (previous.flags & {"meeting", "article"}),
         followup=True,
-        text=f"{previous.text} {current.text}",
+        # what the earlier turns were about, not what they asked: «كم دولة…؟ وكم لقاء يذكره المقال؟» asks meetings
+        text=f"{previous.context} {current.text}".strip(),
+        context=f"{previous.context} {current.context}".strip(),
         # «وماذا عن أوروبا؟» after «ما دول الخليج التي لم يزرها؟» asks the same complement of Europe
         negation=current.negation or (previous.negation if current.what_about else None),
     )

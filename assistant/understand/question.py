@@ -83,6 +83,9 @@ class Frame:
     periods: tuple[tuple[str, tuple[int, ...]], ...] = ()
     negation: Negation | None = None  # «لم», «not»: the records' complement is asked
     relation: Relation | None = None  # «بعد قطر», «قبل الصيف»: occasions after or before an anchor
+    # the question without what says what it asks (its cue, framing and target words): what a follow-up
+    # borrows from it («كم دولة زار بن عمار؟» lends «زار بن عمار», not «كم دولة»)
+    context: str = ""
 
     def of(self, kind: str) -> list[Entity]:
         return [e for e in self.entities if e.type == kind]
@@ -503,4 +506,13 @@ def parse(question: str, lex: Lexicon) -> Frame:
         sides=_sides(text, compares, read_as),
         threshold=_threshold(text, lex, compares),
         periods=tuple((m.payload.label, _period_months(m.payload)) for m in found if m.payload.type == "period"),
+        context=_context(text, lex, target_matches),
     )
+
+
+def _context(text: str, lex: Lexicon, targets: list[Match[str]]) -> str:
+    """``text`` with its cue, framing and target words taken out, spaces collapsed."""
+    plain = lex.without_framing(text)
+    for m in reversed(targets):
+        plain = plain[: m.start] + " " * (m.end - m.start) + plain[m.end :]
+    return " ".join(plain.replace("؟", " ").replace("?", " ").split())

@@ -136,6 +136,12 @@ def test_a_followup_naming_its_own_anchor_asks_its_own_place_or_time(lex: Lexico
     assert [e.value for e in h.of("country")] == ["QA"]
 
 
+def test_a_followup_borrows_what_the_earlier_turn_was_about_not_what_it_asked(lex: Lexicon) -> None:
+    assert parse("كم دولة زار حموشي سنة 2024؟", lex).context == "زار حموشي 2024"
+    f = _resolve(["كم دولة زار حموشي سنة 2024؟", "وكم لقاء يذكر المقال؟"], lex)
+    assert "دولة" not in f.text and "حموشي" in f.text and f.target == "meeting"
+
+
 def test_a_new_full_question_does_not_inherit(lex: Lexicon) -> None:
     f = _resolve(["متى زار حموشي السعودية؟", "كم لقاء عقد في شتنبر؟"], lex)
     assert f.intent == "count" and not f.of("country")
