@@ -15,9 +15,9 @@ from assistant.answer.complement import Complement
 from assistant.answer.draft import Draft
 from assistant.index.documents import article_sentences, record_text
 from assistant.knowledge.loader import KnowledgeBase
-from assistant.knowledge.schema import EventRecord
+from assistant.knowledge.schema import Bilingual, EventRecord
 from assistant.models import Citation
-from assistant.text import normalize
+from assistant.text import normalize, tokenize
 from assistant.understand.lexicon import Entity
 from assistant.understand.question import COMPARE_FLAGS, Frame, Relation
 
@@ -363,10 +363,12 @@ class RecordsEngine:
                 text = f"حسب السجلات الموثقة{scope}: {arabic.meetings(len(recs))}.\n" + self.bullets(recs, self.line)
             return Draft(text, True, cites)
         if intent == "yesno" and target == "agreement":
-            signed = [r for r in recs if r.agreements]
+            signed = [r for r in recs if self._agreements(frame, r)]
             if not signed:
-                return Draft(f"لا، لا تذكر السجلات{scope} توقيع أي اتفاقية.", True, cites)
-            body = self.bullets(signed, lambda r: f"{self.line(r)}: " + "؛ ".join(a.ar for a in r.agreements))
+                return Draft(f"لا، لا تذكر السجلات{scope} توقيع أي {self._agreement_word(frame)}.", True, cites)
+            body = self.bullets(
+                signed, lambda r: f"{self.line(r)}: " + "؛ ".join(a.ar for a in self._agreements(frame, r))
+            )
             return Draft(f"نعم{scope}:\n{body}", True, [c for c in cites if c.source_id in {r.id for r in signed}])
         if intent == "yesno":
             return Draft(f"نعم{scope}. " + self.bullets(recs, self.line), True, cites)
@@ -391,11 +393,13 @@ class RecordsEngine:
         if intent == "who" or (target == "person" and intent in {"list", "unknown"}):
             return Draft(self.bullets(recs, lambda r: f"{self.line(r)}: {self.people(r)}"), True, cites)
         if target == "agreement":
-            signed = [r for r in recs if r.agreements]
+            signed = [r for r in recs if self._agreements(frame, r)]
             if not signed:
-                return Draft(f"لا تذكر السجلات{scope} توقيع أي اتفاقية.", False, cites)
+                return Draft(f"لا تذكر السجلات{scope} توقيع أي {self._agreement_word(frame)}.", False, cites)
             return Draft(
-                self.bullets(signed, lambda r: f"{self.line(r)}: " + "؛ ".join(a.ar for a in r.agreements)),
+                self.bullets(
+                    signed, lambda r: f"{self.line(r)}: " + "؛ ".join(a.ar for a in self._agreements(frame, r))
+                ),
                 True,
                 [c for c in cites if c.source_id in {r.id for r in signed}],
             )
@@ -440,7 +444,27 @@ class RecordsEngine:
         """Each occasion's things of ``target`` (by record id, in date order), the people of the countries the
         question names only."""
         isos = {e.value for e in frame.of("country")}
+        if target == "agreement":  # «كم مذكرة تفاهم…؟»: the agreements of the kind named
+            return {r.id: [a.ar for a in self._agreements(frame, r)] for r in recs}
         return {r.id: self._things_of(r, target, isos) for r in recs}
+
+    @staticmethod
+    def _agreements(frame: Frame, r: EventRecord) -> list[Bilingual]:
+        """The occasion's agreements of the kind the question names («مذكرة تفاهم»), or all of them."""
+        if not frame.agreement_words:
+            return list(r.agreements)
+        kinds = [tokenize(w) for w in frame.agreement_words]
+
+        def named(a: Bilingual) -> bool:
+            words = tokenize(f"{a.ar} {a.en or ''}")
+            return any(k and any(words[i : i + len(k)] == k for i in range(len(words))) for k in kinds)
+
+        return [a for a in r.agreements if named(a)]
+
+    @staticmethod
+    def _agreement_word(frame: Frame) -> str:
+        """«مذكرة تفاهم» where the question names that kind, else «اتفاقية»."""
+        return frame.agreement_words[0] if frame.agreement_words else "اتفاقية"
 
     def _things_of(self, r: EventRecord, target: str, countries: Collection[str]) -> list[str]:
         """The things of ``target`` one occasion names: its agreements, counterparts, city, topics or month.

@@ -75,6 +75,8 @@ class QuestionWords(BaseModel):
     relative: dict[str, list[str]] = Field(default_factory=dict)
     # «ومتى», «وأين», "and where": inside a sentence, a second question starts here (``understand.compound``)
     question_joins: list[str] = Field(default_factory=list)
+    # «مذكرة تفاهم», "action plan": a kind of agreement named; only the agreements so named count
+    agreement_kinds: dict[str, list[str]] = Field(default_factory=dict)
 
 
 def load_question_words(knowledge_dir: Path) -> QuestionWords:
@@ -289,6 +291,11 @@ class Lexicon:
     def saying_stems(self) -> frozenset[str]:
         """Stems of the verbs that report a source (``saying_words``)."""
         return frozenset(t for w in self.words.saying_words for t in analyze(w))
+
+    @cached_property
+    def agreement_kind_cues(self) -> PhraseMatcher[str]:
+        """«مذكرة تفاهم», «خطة عمل», "MoU" (``agreement_kinds``): the kind of agreement a question names."""
+        return self._cues(self.words.agreement_kinds)
 
     @cached_property
     def question_joins(self) -> PhraseMatcher[str]:

@@ -86,6 +86,8 @@ class Frame:
     # the question without what says what it asks (its cue, framing and target words): what a follow-up
     # borrows from it («كم دولة زار بن عمار؟» lends «زار بن عمار», not «كم دولة»)
     context: str = ""
+    # «كم مذكرة تفاهم وقع…؟»: the words of the kind of agreement named; only the agreements so named count
+    agreement_words: tuple[str, ...] = ()
 
     def of(self, kind: str) -> list[Entity]:
         return [e for e in self.entities if e.type == kind]
@@ -507,7 +509,15 @@ def parse(question: str, lex: Lexicon) -> Frame:
         threshold=_threshold(text, lex, compares),
         periods=tuple((m.payload.label, _period_months(m.payload)) for m in found if m.payload.type == "period"),
         context=_context(text, lex, target_matches),
+        agreement_words=_agreement_words(lex, [m.payload for m in cue_words(lex.agreement_kind_cues.find(text))]),
     )
+
+
+def _agreement_words(lex: Lexicon, kinds: list[str]) -> tuple[str, ...]:
+    """The words of the kinds of agreement named, none where a generic word (``any``) is named too."""
+    if not kinds or "any" in kinds:
+        return ()
+    return tuple(w for k in dict.fromkeys(kinds) for w in lex.words.agreement_kinds[k])
 
 
 def _context(text: str, lex: Lexicon, targets: list[Match[str]]) -> str:

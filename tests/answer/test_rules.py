@@ -550,3 +550,24 @@ def test_a_when_that_also_asks_yes_or_no_is_told_yes(shipped: Ask) -> None:
     b = shipped("ألم يلتقِ حموشي بالمسؤولة البلجيكية فرانسيسكا بوستين في الرباط ومتى كان ذلك؟")
     assert b.text.split("\n")[1].startswith("نعم") and "نونبر" in b.text
     assert not shipped("متى زار حموشي قطر؟").text.startswith("نعم")
+
+
+@pytest.mark.parametrize(
+    ("question", "count"),
+    [
+        ("كم مذكرة تفاهم وقع حموشي سنة 2024؟", "3 اتفاقيات"),  # a kind of agreement named: those so named
+        ("How many MoUs did Hammouchi sign?", "3 اتفاقيات"),
+        ("كم خطة عمل وقع حموشي؟", "اتفاقية واحدة"),
+        ("كم اتفاقية وقع حموشي؟", "4 اتفاقيات"),  # a generic word: every agreement
+        ("كم اتفاقية أو مذكرة تفاهم وقع حموشي؟", "4 اتفاقيات"),  # even beside a kind
+        ("كم مذكرة تفاهم وخطة عمل وقع حموشي؟", "4 اتفاقيات"),  # two kinds: either
+    ],
+)
+def test_a_kind_of_agreement_named_counts_only_those(shipped: Ask, question: str, count: str) -> None:
+    a = shipped(question)
+    assert a.rule == "records" and count in a.text
+
+
+def test_how_many_days_in_the_singular_asks_a_duration(shipped: Ask) -> None:
+    a = shipped("كم يوم قضى حموشي في أبوظبي؟")  # «كم يوم», not only «كم يوما»
+    assert a.answerable and "4 أيام" in a.text
