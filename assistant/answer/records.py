@@ -18,6 +18,7 @@ from assistant.knowledge.loader import KnowledgeBase
 from assistant.knowledge.schema import Bilingual, EventRecord
 from assistant.models import Citation
 from assistant.text import normalize, tokenize
+from assistant.understand.followup import FAMILIES
 from assistant.understand.lexicon import Entity
 from assistant.understand.question import COMPARE_FLAGS, Frame, Relation
 
@@ -32,8 +33,7 @@ def _days(r: EventRecord) -> int | None:
     return (r.end - r.start).days + 1 if r.date_precision in {"day", "range"} else None
 
 
-FAMILY = {"country": "place", "region": "place", "city": "place", "month": "time", "kind": "kind"}
-FAMILY |= {"topic": "topic", "person": "who", "agency": "who"}
+FAMILY = {t: f for t, f in FAMILIES.items() if t != "subject"}  # what a comparison sets against each other
 MAX_COMPARED = 4
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 from assistant.text import analyze, normalize, tokenize
-from assistant.understand.lexicon import Lexicon
+from assistant.understand.lexicon import Lexicon, blank
+from assistant.understand.question import next_word, tagged
 
 QUESTION_MARKS = re.compile(r"[؟?]+")
 MIN_SAYS = 2  # content words (besides the cue) a question before a joined question word must say
@@ -53,8 +54,7 @@ def asks(piece: str, lex: Lexicon) -> bool:
         return True
     if piece.rstrip().endswith(("؟", "?")) and opener in set(lex.words.yesno_pronouns):  # «هو زار قطر؟»
         return True
-    tags = (tokenize(t) for t in lex.words.yesno_tags)
-    return any(tag and len(tokens) > len(tag) and tokens[-len(tag) :] == tag for tag in tags)
+    return tagged(tokens, lex)
 
 
 def _sentences(text: str) -> list[str]:
@@ -79,7 +79,7 @@ def _joined(sentence: str, lex: Lexicon) -> list[str]:
         left = sentence[start : m.start].strip().rstrip("،,;؛ ")
         if m.start <= start or not asks(left, lex) or _says(left, lex) < MIN_SAYS:
             continue
-        if normalize(m.phrase) in whom and not _event_next(sentence, m.end, lex):
+        if normalize(m.phrase) in whom and next_word(sentence, m.end) not in lex.event_keys:
             continue  # «ومن التقى هناك؟» asks who; «ومن ثم», «ومن الدوحة» are «and then», «and from»
         out.append(left if left.endswith(("؟", "?")) else left + mark)
         start = m.start
@@ -87,15 +87,6 @@ def _joined(sentence: str, lex: Lexicon) -> list[str]:
     return out
 
 
-def _event_next(text: str, at: int, lex: Lexicon) -> bool:
-    """The word after ``at`` is one of the base's event words («التقى», «استقبل», «زار»)."""
-    words = tokenize(text[at:])
-    return bool(words) and words[0] in lex.event_keys
-
-
 def _says(piece: str, lex: Lexicon) -> int:
     """How many content words the piece has besides its question words."""
-    blanked = piece
-    for m in reversed(lex.intent_cues.find(piece)):
-        blanked = blanked[: m.start] + " " * (m.end - m.start) + blanked[m.end :]
-    return len(analyze(blanked))
+    return len(analyze(blank(piece, lex.intent_cues.find(piece))))

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.errors import KnowledgeError
 from assistant.knowledge.loader import KnowledgeBase, safe_load
-from assistant.text import PhraseMatcher, analyze, normalize, tokenize
+from assistant.text import Match, PhraseMatcher, analyze, normalize, tokenize
 from assistant.text.numbers import NumberWords
 
 
@@ -87,6 +87,13 @@ def load_question_words(knowledge_dir: Path) -> QuestionWords:
         raise KnowledgeError(str(path), "file is missing") from exc
     except Exception as exc:
         raise KnowledgeError(str(path), str(exc).splitlines()[0]) from exc
+
+
+def blank(text: str, matches: Iterable[Match[object]]) -> str:
+    """``text`` with each match's span turned to spaces: the offsets of what is left stay those of ``text``."""
+    for m in sorted(matches, key=lambda m: m.start, reverse=True):
+        text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
+    return text
 
 
 ROMAN = re.compile(r"^[IVXL]+$")
@@ -402,9 +409,7 @@ class Lexicon:
         """The question with the phrases that frame it blanked out, where they occur («في أي عام», «ما سبب»):
         their words elsewhere are content («النسبية العامة», «بسبب ضعف خلفائه»), which dropping every stem
         of every cue phrase wherever it occurs would lose."""
-        for m in reversed(self._framing.find(text)):
-            text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
-        return text
+        return blank(text, self._framing.find(text))
 
     @cached_property
     def cue_stems(self) -> set[str]:
@@ -473,10 +478,7 @@ class Lexicon:
     def without_subject(self, text: str) -> str:
         """The question with the subject's and publisher's names blanked out («ما هو منصب عبد اللطيف حموشي» →
         «ما هو منصب»): they say whom or which article a question is about, not what it asks."""
-        for m in reversed(self.entities.find(text)):
-            if m.payload.type in {"subject", "article"}:
-                text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
-        return text
+        return blank(text, [m for m in self.entities.find(text) if m.payload.type in {"subject", "article"}])
 
     def month_label(self, number: int) -> str:
         return next(m.names[0] for m in self.kb.reference.months if m.number == number)

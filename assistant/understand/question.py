@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from assistant.models import Intent
 from assistant.text import Match, analyze, is_stopword, light_stem, normalize, stopwords, tokenize, tokens_with_spans
 from assistant.text.numbers import numbers_in
-from assistant.understand.lexicon import Entity, Lexicon
+from assistant.understand.lexicon import Entity, Lexicon, blank
 
 YEAR = re.compile(r"\b(19\d{2}|20\d{2})\b")
 MONTH_NUMBER = re.compile(r"(?:\bشهر|\bالشهر|\bmonth)\s+(\d{1,2})\b")
@@ -279,7 +279,7 @@ def _sides(
     return before, tuple(e for e, (s, _) in read_as if at <= s < end)
 
 
-def _tagged(tokens: list[str], lex: Lexicon) -> bool:
+def tagged(tokens: list[str], lex: Lexicon) -> bool:
     """The question ends on a yes/no tag («…، صح؟», «…, right?»), whatever it opens with."""
     tags = (tokenize(t) for t in lex.words.yesno_tags)
     return any(tag and len(tokens) > len(tag) and tokens[-len(tag) :] == tag for tag in tags)
@@ -348,7 +348,7 @@ def _negation(
     حموشي ولم يوقع فيها اتفاقية؟»; «باستثناء اجتماعات الإنتربول، كم زيارة… بدون توقيع أي اتفاقية؟» denies
     two things). A negated verb that reports a source denies no event («ما الذي لم يذكره المقال…؟»)."""
     denials = [m for m in cues if m.payload == "not"]
-    denials = [m for m in denials if not _reports(_next_word(text, m.end), lex)]
+    denials = [m for m in denials if not _reports(next_word(text, m.end), lex)]
     # no denial is followed by the subject's own name: «شكثر زيارة سوى بن عمار…؟» is the Gulf «سوّى» (made),
     # not «سوى» (except)
     subject_at = {start for e, (start, _) in read_as if e.type == "subject"}
@@ -379,7 +379,7 @@ def _next_start(text: str, at: int) -> int:
     return at + words[0][1] if words else len(text)
 
 
-def _next_word(text: str, at: int) -> str:
+def next_word(text: str, at: int) -> str:
     words = tokenize(text[at:])
     return words[0] if words else ""
 
@@ -402,7 +402,7 @@ def _relation(text: str, cues: list[Match[str]], read_as: list[tuple[Entity, tup
     by nothing it can anchor on («بعد ذلك») is none."""
     for k, cue in enumerate(cues):
         after, nearest = cue.payload in {"after", "next"}, cue.payload in {"next", "previous"}
-        following = _next_word(text, cue.end)
+        following = next_word(text, cue.end)
         if YEAR.fullmatch(following):
             return Relation(after, nearest=nearest, year=int(following))
         stop = _clause_end(text, cue.end, cues[k + 1].start if k + 1 < len(cues) else len(text))
@@ -438,7 +438,7 @@ def parse(question: str, lex: Lexicon) -> Frame:
     who_first = first in {normalize(w) for w in lex.words.who_first_word}
     yes_first = any(
         normalize(w) == first or normalize(w) == (tokens[0] if tokens else "") for w in lex.words.intents["yesno"]
-    ) or _tagged(tokens, lex)
+    ) or tagged(tokens, lex)
     # «هو حموشي زار قطر؟»: a pronoun first asks yes or no, unless a question word asks what it asks («هو فين…؟»)
     yes_first = yes_first or (not intents and first in {normalize(w) for w in lex.words.yesno_pronouns})
     for candidate in INTENT_ORDER:
@@ -522,7 +522,5 @@ def _agreement_words(lex: Lexicon, kinds: list[str]) -> tuple[str, ...]:
 
 def _context(text: str, lex: Lexicon, targets: list[Match[str]]) -> str:
     """``text`` with its cue, framing and target words taken out, spaces collapsed."""
-    plain = lex.without_framing(text)
-    for m in reversed(targets):
-        plain = plain[: m.start] + " " * (m.end - m.start) + plain[m.end :]
+    plain = blank(lex.without_framing(text), targets)
     return " ".join(plain.replace("؟", " ").replace("?", " ").split())
