@@ -22,6 +22,18 @@ ASKED = {"where": "place", "when": "time", "who": "who"}  # the family a questio
 UNANCHORED = frozenset({"kind"})  # «وأين زار؟» names the event kind, not a new thing to anchor on
 
 
+def _own_question(frame: Frame) -> bool:
+    """A turn that asks for a thing of its own («كم اتفاقية…», "how many officials…") within an anchor of its
+    own (a place, a person, a year) and points back at nothing («هناك», "there"): not elliptical, though it
+    opens with «و» ("and"). One that asks about occasions («وكم مرة في شتنبر؟») still borrows what they were."""
+    return (
+        frame.intent != "unknown"
+        and frame.target not in {None, "meeting"}
+        and bool(frame.filters or frame.years)
+        and "ref" not in frame.flags
+    )
+
+
 def merge(current: Frame, previous: Frame | None) -> Frame:
     """Resolve ``current`` against the already-resolved ``previous`` frame."""
     if previous is None:
@@ -36,8 +48,11 @@ def merge(current: Frame, previous: Frame | None) -> Frame:
         # «متى زار مدريد؟ وأين التقى رئيس الإنتربول؟»: a turn that names its own anchor asks its place, time
         # or person afresh; the earlier turn's would narrow it to nothing
         named.add(ASKED[current.intent])
-    if current.what_about and current.filters:
-        # «وماذا عن الجمعية العامة للإنتربول؟» asks the same question of new things: old filters go
+    own = _own_question(current)
+    if (current.what_about and current.filters) or own:
+        # «وماذا عن الجمعية العامة للإنتربول؟» asks the same question of new things: old filters go; and
+        # «متى كان اجتماع القاهرة؟ وكم اتفاقية وقعت سنة 2022؟» asks its own question in its own scope: only
+        # whose it is carries over (the earlier turn's occasion would narrow 2022 to Cairo)
         named |= {FAMILIES.get(e.type, e.type) for e in previous.filters}
     kept: list[Entity] = [e for e in previous.entities if FAMILIES.get(e.type, e.type) not in named]
     intent = current.intent
@@ -50,8 +65,8 @@ def merge(current: Frame, previous: Frame | None) -> Frame:
         entities=tuple(kept) + current.entities,
         years=current.years or previous.years,
         named_years=current.named_years or previous.named_years,
-        days=current.days or (previous.days if not current.filters else ()),
-        order=current.order if current.order else (previous.order if not current.filters else None),
+        days=current.days or (previous.days if not (current.filters or own) else ()),
+        order=current.order if current.order else (previous.order if not (current.filters or own) else None),
         flags=current.flags | (previous.flags & {"meeting", "article"}),
         followup=True,
         # what the earlier turns were about, not what they asked: «كم دولة…؟ وكم لقاء يذكره المقال؟» asks meetings

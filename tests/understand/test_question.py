@@ -351,6 +351,22 @@ def test_no_denied_event(lex: Lexicon, question: str) -> None:
     assert parse(question, lex).negation is None
 
 
+@pytest.mark.parametrize(
+    ("turns", "kept"),
+    [
+        # a thing of its own («كم اتفاقية»), in a scope of its own (2024), pointing back at nothing: a new question
+        (["متى زار حموشي قطر؟", "وكم اتفاقية وقع سنة 2024؟"], set()),
+        (["When did Hammouchi visit Doha?", "and how many agreements did he sign in 2024?"], set()),
+        (["متى زار حموشي قطر؟", "وكم مسؤولا التقى هناك؟"], {"QA"}),  # «هناك» points back
+        (["متى زار حموشي قطر؟", "وكم اتفاقية وقع؟"], {"QA"}),  # no scope of its own: the earlier one's
+        (["كم مرة زار حموشي فرنسا؟", "وكم مرة في شتنبر؟"], {"FR"}),  # occasions again: France in September
+    ],
+)
+def test_a_followup_with_its_own_thing_and_scope_starts_afresh(lex: Lexicon, turns: list[str], kept: set[str]) -> None:
+    f = _resolve(turns, lex)
+    assert {e.value for e in f.of("country")} == kept and f.of("subject")
+
+
 def test_what_about_keeps_the_denial(lex: Lexicon) -> None:
     first = parse("ما هي دول الخليج التي لم يزرها حموشي؟", lex)
     second = merge(parse("وماذا عن أوروبا؟", lex), first)
