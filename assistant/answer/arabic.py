@@ -47,7 +47,7 @@ def counted(n: int, one: str, two: str, plural: str, accusative: str) -> str:
     if n == 0:
         return f"0 {plural}"
     if n == 1:
-        return f"{one} واحد" if not one.endswith("ة") else f"{one} واحدة"
+        return f"{one} واحدة" if one.split()[0].endswith("ة") else f"{one} واحد"  # «مذكرة تفاهم واحدة»
     if n == 2:
         return two
     if 3 <= n <= 10:

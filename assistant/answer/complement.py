@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from assistant.answer import arabic
 from assistant.answer.draft import Draft
-from assistant.knowledge.schema import EventRecord
+from assistant.knowledge.schema import Bilingual, EventRecord
 from assistant.models import Citation
+from assistant.text import tokenize
 from assistant.understand.lexicon import Entity
 from assistant.understand.question import Denial, Frame, Negation
 
@@ -31,8 +33,23 @@ DOMAIN_TYPES: dict[str, frozenset[str]] = {
     "country": frozenset({"region", "country"}),
     "topic": frozenset({"topic"}),
 }
-# things whose absence from an occasion the negation may deny («ولم يوقع فيها اتفاقية»)
-HELD: dict[str, Callable[[EventRecord], bool]] = {"agreement": lambda r: bool(r.agreements)}
+
+
+def agreements(frame: Frame, r: EventRecord) -> list[Bilingual]:
+    """The occasion's agreements of the kind the question names («مذكرة تفاهم»), or all of them."""
+    if not frame.agreement_words:
+        return list(r.agreements)
+    kinds = [tokenize(w) for w in frame.agreement_words]
+
+    def named(a: Bilingual) -> bool:
+        words = tokenize(f"{a.ar} {a.en or ''}")
+        return any(k and any(words[i : i + len(k)] == k for i in range(len(words))) for k in kinds)
+
+    return [a for a in r.agreements if named(a)]
+
+
+# things whose absence from an occasion the negation may deny («ولم يوقع فيها مذكرة تفاهم»), of the kind asked
+HELD: dict[str, Callable[[Frame, EventRecord], bool]] = {"agreement": lambda f, r: bool(agreements(f, r))}
 # how each kind of thing is said after «لا توثّق السجلات أي لقاء …»
 LINKS = {"month": "في", "country": "يخص", "city": "في", "topic": "تناول", "person": "مع"}
 MAX_LISTED = 12  # a region's 26 unvisited countries are named up to here, then counted
@@ -112,10 +129,10 @@ class Complement:
         subject = tuple(x for x in frame.entities if x.type == "subject")
         holds = [self._holds(plain, subject, c, defining, target) for c in neg.clauses]
         happened = [r for r in meant if any(h(r) for h in holds)]
-        held = [HELD[t] for t in neg.targets if t in HELD and t != target]
+        held = [partial(HELD[t], frame) for t in neg.targets if t in HELD and t != target]
         narrowed = bool(denied or held)
         years = e.known_years(frame.years) or e.years
-        what = self._what(denied, held)
+        what = self._what(denied, held, e.noun(frame, "agreement")[0])
         if target not in LINKS:  # occasions (or their agreements): the complement is of the occasions meant
             if not narrowed:
                 return self._unlisted(frame, meant)
@@ -160,15 +177,15 @@ class Complement:
         define the domain apart), and has the things it names («اتفاقية»); a bare denial holds of every one."""
         names = tuple(x for x in clause.entities if x.type not in defining and x.type != "subject")
         ids = {r.id for r in self.engine.select(plain.with_(entities=subject + names)).records} if names else None
-        things = [HELD[t] for t in clause.targets if t in HELD and t != target]
+        things = [partial(HELD[t], plain) for t in clause.targets if t in HELD and t != target]
         return lambda r: (ids is None or r.id in ids) and all(h(r) for h in things)
 
     @staticmethod
-    def _what(denied: list[Entity], held: list[Callable[[EventRecord], bool]]) -> tuple[str, str]:
+    def _what(denied: list[Entity], held: list[Callable[[EventRecord], bool]], agreement: str) -> tuple[str, str]:
         """What did not happen, said after «لا توثّق السجلات» («أي لقاء», «توقيع أي اتفاقية يخص قطر»), and
         the same said of what did («لقاءً», «توقيع اتفاقية يخص قطر»)."""
         kinds = [x.label for x in denied if x.type == "kind"]  # «لم يزر»: no working visit, not no meeting
-        no, yes = ("توقيع أي اتفاقية", "توقيع اتفاقية") if held else ("أي لقاء", "لقاءً")
+        no, yes = (f"توقيع أي {agreement}", f"توقيع {agreement}") if held else ("أي لقاء", "لقاءً")
         if kinds and not held:
             kind = f" ({arabic.join_ar(kinds)})"
             no, yes = no + kind, yes + kind

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 
 from assistant.answer import arabic
 from assistant.answer.cite import article_citation
-from assistant.answer.complement import Complement
+from assistant.answer.complement import Complement, agreements
 from assistant.answer.draft import Draft
 from assistant.index.documents import article_sentences, record_text
 from assistant.knowledge.loader import KnowledgeBase
-from assistant.knowledge.schema import Bilingual, EventRecord
+from assistant.knowledge.schema import EventRecord
 from assistant.models import Citation
-from assistant.text import normalize, tokenize
+from assistant.text import normalize
 from assistant.understand.followup import FAMILIES
 from assistant.understand.lexicon import Entity
 from assistant.understand.question import COMPARE_FLAGS, Frame, Relation
@@ -342,6 +342,8 @@ class RecordsEngine:
         intent, target = frame.intent, frame.target
         if "busiest" in frame.flags and target in {"country", "city", "region"}:
             return self._busiest(recs, target, scope)
+        if target == "agreement" and intent in SIGNED_LINES:  # «أين وقع مذكرات التفاهم؟»: where they were signed
+            return self._signed(frame, recs, cites, scope)
         if target == "duration" or frame.order in BY_DURATION:  # «كم يوما استغرقت…؟», «أطول زيارة»: the days
             return Draft(self.bullets(recs, lambda r: f"{self.line(r)}: {self._lasted(r)}"), True, cites)
         if intent == "count":
@@ -355,20 +357,18 @@ class RecordsEngine:
                 holding = {rid for rid, ts in per.items() if ts}
                 cites = [c for c in cites if c.source_id in holding]
                 # and in how many occasions: «كم مسؤولا استقبل…؟» is read as people and as delegations alike
-                counts = f"{arabic.of(target, len(things))} في {arabic.meetings(len(holding))}"
+                counts = f"{arabic.counted(len(things), *self.noun(frame, target))} في {arabic.meetings(len(holding))}"
                 text = f"حسب السجلات الموثقة{scope}: {counts}: {arabic.join_ar(things)}."
                 if not things:
-                    text = f"لا تذكر السجلات الموثقة{scope} أي {arabic.NOUNS[target][0]}."
+                    text = f"لا تذكر السجلات الموثقة{scope} أي {self.noun(frame, target)[0]}."
             else:
                 text = f"حسب السجلات الموثقة{scope}: {arabic.meetings(len(recs))}.\n" + self.bullets(recs, self.line)
             return Draft(text, True, cites)
         if intent == "yesno" and target == "agreement":
-            signed = [r for r in recs if self._agreements(frame, r)]
+            signed = [r for r in recs if agreements(frame, r)]
             if not signed:
                 return Draft(f"لا، لا تذكر السجلات{scope} توقيع أي {self._agreement_word(frame)}.", True, cites)
-            body = self.bullets(
-                signed, lambda r: f"{self.line(r)}: " + "؛ ".join(a.ar for a in self._agreements(frame, r))
-            )
+            body = self.bullets(signed, lambda r: f"{self.line(r)}: " + "؛ ".join(a.ar for a in agreements(frame, r)))
             return Draft(f"نعم{scope}:\n{body}", True, [c for c in cites if c.source_id in {r.id for r in signed}])
         if intent == "yesno":
             return Draft(f"نعم{scope}. " + self.bullets(recs, self.line), True, cites)
@@ -393,13 +393,11 @@ class RecordsEngine:
         if intent == "who" or (target == "person" and intent in {"list", "unknown"}):
             return Draft(self.bullets(recs, lambda r: f"{self.line(r)}: {self.people(r)}"), True, cites)
         if target == "agreement":
-            signed = [r for r in recs if self._agreements(frame, r)]
+            signed = [r for r in recs if agreements(frame, r)]
             if not signed:
                 return Draft(f"لا تذكر السجلات{scope} توقيع أي {self._agreement_word(frame)}.", False, cites)
             return Draft(
-                self.bullets(
-                    signed, lambda r: f"{self.line(r)}: " + "؛ ".join(a.ar for a in self._agreements(frame, r))
-                ),
+                self.bullets(signed, lambda r: f"{self.line(r)}: " + "؛ ".join(a.ar for a in agreements(frame, r))),
                 True,
                 [c for c in cites if c.source_id in {r.id for r in signed}],
             )
@@ -440,31 +438,37 @@ class RecordsEngine:
             return Draft(f"{arabic.meetings(len(recs))}{scope}:\n" + self.bullets(recs, self.line), True, cites)
         return Draft(self.bullets(recs, lambda r: f"{self.line(r)}: {r.summary_ar}"), True, cites)
 
+    def _signed(self, frame: Frame, recs: list[EventRecord], cites: list[Citation], scope: str) -> Draft:
+        """When, where or with whom the agreements asked about were signed: the occasions that name one, each
+        with its agreements; the others are not answers («أين وقع مذكرات التفاهم؟» is not every visit)."""
+        signed = [r for r in recs if agreements(frame, r)]
+        if not signed:
+            return Draft(f"لا تذكر السجلات{scope} توقيع أي {self._agreement_word(frame)}.", False, cites)
+        say = SIGNED_LINES[frame.intent]
+
+        def line(r: EventRecord) -> str:
+            return say(self, r) + ": " + "؛ ".join(a.ar for a in agreements(frame, r))
+
+        return Draft(self.bullets(signed, line), True, [c for c in cites if c.source_id in {r.id for r in signed}])
+
     def _things_in(self, frame: Frame, recs: list[EventRecord], target: str) -> dict[str, list[str]]:
         """Each occasion's things of ``target`` (by record id, in date order), the people of the countries the
         question names only."""
         isos = {e.value for e in frame.of("country")}
         if target == "agreement":  # «كم مذكرة تفاهم…؟»: the agreements of the kind named
-            return {r.id: [a.ar for a in self._agreements(frame, r)] for r in recs}
+            return {r.id: [a.ar for a in agreements(frame, r)] for r in recs}
         return {r.id: self._things_of(r, target, isos) for r in recs}
 
     @staticmethod
-    def _agreements(frame: Frame, r: EventRecord) -> list[Bilingual]:
-        """The occasion's agreements of the kind the question names («مذكرة تفاهم»), or all of them."""
-        if not frame.agreement_words:
-            return list(r.agreements)
-        kinds = [tokenize(w) for w in frame.agreement_words]
+    def noun(frame: Frame, target: str) -> tuple[str, str, str, str]:
+        """How a count of ``target`` is said: of the kind of agreement the question names, where it names one
+        («3 مذكرات تفاهم»)."""
+        return (frame.agreement_noun if target == "agreement" else None) or arabic.FORMS[target]
 
-        def named(a: Bilingual) -> bool:
-            words = tokenize(f"{a.ar} {a.en or ''}")
-            return any(k and any(words[i : i + len(k)] == k for i in range(len(words))) for k in kinds)
-
-        return [a for a in r.agreements if named(a)]
-
-    @staticmethod
-    def _agreement_word(frame: Frame) -> str:
+    @classmethod
+    def _agreement_word(cls, frame: Frame) -> str:
         """«مذكرة تفاهم» where the question names that kind, else «اتفاقية»."""
-        return frame.agreement_words[0] if frame.agreement_words else "اتفاقية"
+        return cls.noun(frame, "agreement")[0]
 
     def _things_of(self, r: EventRecord, target: str, countries: Collection[str]) -> list[str]:
         """The things of ``target`` one occasion names: its agreements, counterparts, city, topics or month.
@@ -558,7 +562,8 @@ class RecordsEngine:
             n, target = len(recs), "meeting"
         holds = n > threshold if more else n < threshold
         scope = f" ({sel.described})" if sel.described else ""
-        text = f"{'نعم' if holds else 'لا'}. حسب السجلات الموثقة{scope}: {arabic.of(target, n)}."
+        said = arabic.counted(n, *self.noun(frame, target))
+        text = f"{'نعم' if holds else 'لا'}. حسب السجلات الموثقة{scope}: {said}."
         return Draft(text, True, [self.cite(r) for r in recs])
 
     @staticmethod
@@ -677,3 +682,11 @@ class RecordsEngine:
         words = [r.city.ar, r.country.ar]
         words += [c.name_ar for c in r.counterparts if any(e.value == c.name_latin for e in frame.of("person"))]
         return list(dict.fromkeys(words))
+
+
+# what leads each signed occasion's line, by what the question asks: «أين…؟» the place first, «متى…؟» the date
+SIGNED_LINES: dict[str, Callable[[RecordsEngine, EventRecord], str]] = {
+    "when": lambda e, r: f"{e.dates.span(r.start, r.end)} — {e.place(r)}",
+    "where": lambda e, r: f"{e.place(r)} — {e.dates.span(r.start, r.end)}",
+    "who": lambda e, r: f"{e.line(r)} — {e.people(r)}",
+}

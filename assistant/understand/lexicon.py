@@ -77,6 +77,8 @@ class QuestionWords(BaseModel):
     question_joins: list[str] = Field(default_factory=list)
     # «مذكرة تفاهم», "action plan": a kind of agreement named; only the agreements so named count
     agreement_kinds: dict[str, list[str]] = Field(default_factory=dict)
+    # how a count of a kind is said: one, two, 3–10, 11 and up («مذكرتا تفاهم», «3 مذكرات تفاهم»)
+    agreement_kind_forms: dict[str, tuple[str, str, str, str]] = Field(default_factory=dict)
 
 
 def load_question_words(knowledge_dir: Path) -> QuestionWords:

@@ -88,6 +88,8 @@ class Frame:
     context: str = ""
     # «كم مذكرة تفاهم وقع…؟»: the words of the kind of agreement named; only the agreements so named count
     agreement_words: tuple[str, ...] = ()
+    # and how a count of that kind is said, where one kind is named (one, two, 3–10, 11 and up)
+    agreement_noun: tuple[str, str, str, str] | None = None
 
     def of(self, kind: str) -> list[Entity]:
         return [e for e in self.entities if e.type == kind]
@@ -485,6 +487,7 @@ def parse(question: str, lex: Lexicon) -> Frame:
         years = tuple(y for y in years if y != relation.year)
     denials = _whole(text, cue_words(lex.negation_cues.find(text)))
     negation = _negation(text, lex, denials, read_as, target_matches)
+    kinds = [m.payload for m in cue_words(lex.agreement_kind_cues.find(text))]
     return Frame(
         text=text,
         intent=intent,
@@ -509,8 +512,15 @@ def parse(question: str, lex: Lexicon) -> Frame:
         threshold=_threshold(text, lex, compares),
         periods=tuple((m.payload.label, _period_months(m.payload)) for m in found if m.payload.type == "period"),
         context=_context(text, lex, target_matches),
-        agreement_words=_agreement_words(lex, [m.payload for m in cue_words(lex.agreement_kind_cues.find(text))]),
+        agreement_words=_agreement_words(lex, kinds),
+        agreement_noun=_agreement_noun(lex, kinds),
     )
+
+
+def _agreement_noun(lex: Lexicon, kinds: list[str]) -> tuple[str, str, str, str] | None:
+    """The counted forms of the one kind of agreement named («3 مذكرات تفاهم»); none for a generic word."""
+    named = set(kinds)
+    return lex.words.agreement_kind_forms.get(named.pop()) if len(named) == 1 else None
 
 
 def _agreement_words(lex: Lexicon, kinds: list[str]) -> tuple[str, ...]:

@@ -75,6 +75,18 @@ def test_the_occasions_meant_less_those_the_denial_names(shipped: Ask) -> None:
     assert "فرنسا" in line and signed and not any(c in line for c in signed)
 
 
+def test_a_kind_of_agreement_denied_denies_that_kind_only(shipped: Ask) -> None:
+    """«خطة عمل» is not «اتفاقية»: the countries where a memorandum but no action plan was signed are listed."""
+    a = shipped("ما الدول التي زارها حموشي ولم يوقع فيها خطة عمل؟")
+    line = first_line(a.text)
+    kb = load_knowledge(REPO_ROOT / "knowledge")
+    planned = {r.country.ar for r in kb.records if any("خطة عمل" in x.ar for x in r.agreements)}
+    memo_only = {r.country.ar for r in kb.records if r.agreements} - planned
+    assert "خطة عمل" in line and planned and memo_only
+    # the memoranda signed abroad (the UK, the UAE; Brazil's was signed at home, no visit)
+    assert sum(c in line for c in memo_only) >= 2 and not any(c in line for c in planned)
+
+
 def test_a_yes_no_complement(shipped: Ask) -> None:
     a = shipped("هل زار حموشي قطر ولم يزر الكويت؟")
     assert a.text.startswith("نعم") and "الدوحة" in a.text

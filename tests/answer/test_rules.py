@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from assistant.answer.rules import DEFAULT_RULES, Records
+from assistant.knowledge.loader import load_knowledge
 from assistant.pipeline import Pipeline, Turn
+from assistant.settings import REPO_ROOT
 from assistant.text import normalize
 from tests.answer.conftest import Ask, keyword_pipeline, one_article_base
 
@@ -555,9 +557,9 @@ def test_a_when_that_also_asks_yes_or_no_is_told_yes(shipped: Ask) -> None:
 @pytest.mark.parametrize(
     ("question", "count"),
     [
-        ("كم مذكرة تفاهم وقع حموشي سنة 2024؟", "3 اتفاقيات"),  # a kind of agreement named: those so named
-        ("How many MoUs did Hammouchi sign?", "3 اتفاقيات"),
-        ("كم خطة عمل وقع حموشي؟", "اتفاقية واحدة"),
+        ("كم مذكرة تفاهم وقع حموشي سنة 2024؟", "3 مذكرات تفاهم"),  # a kind named: those so named, so counted
+        ("How many MoUs did Hammouchi sign?", "3 مذكرات تفاهم"),
+        ("كم خطة عمل وقع حموشي؟", "خطة عمل واحدة"),
         ("كم اتفاقية وقع حموشي؟", "4 اتفاقيات"),  # a generic word: every agreement
         ("كم اتفاقية أو مذكرة تفاهم وقع حموشي؟", "4 اتفاقيات"),  # even beside a kind
         ("كم مذكرة تفاهم وخطة عمل وقع حموشي؟", "4 اتفاقيات"),  # two kinds: either
@@ -566,6 +568,30 @@ def test_a_when_that_also_asks_yes_or_no_is_told_yes(shipped: Ask) -> None:
 def test_a_kind_of_agreement_named_counts_only_those(shipped: Ask, question: str, count: str) -> None:
     a = shipped(question)
     assert a.rule == "records" and count in a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("أين وقع حموشي مذكرات التفاهم؟", "مذكرة تفاهم"),
+        ("Where did Hammouchi sign agreements?", ""),
+        ("متى وقع حموشي خطة العمل؟", "خطة عمل"),
+    ],
+)
+def test_when_where_or_with_whom_agreements_were_signed_is_of_the_occasions_that_signed_them(
+    shipped: Ask, question: str, asked: str
+) -> None:
+    """Not every occasion of the year: those whose agreements (of the kind asked) the records name."""
+    a = shipped(question)
+    kb = load_knowledge(REPO_ROOT / "knowledge")
+    signed = {r.id for r in kb.records if any(asked in x.ar for x in r.agreements)}
+    assert a.answerable and signed and {c.source_id for c in a.citations} == signed
+    assert all(r.city.ar in a.text for r in kb.records if r.id in signed)
+
+
+def test_no_agreement_signed_where_asked_is_said(shipped: Ask) -> None:
+    a = shipped("أين وقع حموشي اتفاقية في قطر؟")
+    assert not a.answerable and "توقيع أي اتفاقية" in a.text
 
 
 def test_how_many_days_in_the_singular_asks_a_duration(shipped: Ask) -> None:
