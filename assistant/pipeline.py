@@ -429,6 +429,7 @@ class Pipeline:
             or any(e.type in names for e in frame.entities)
             or frame.days
             or frame.target in {"meeting", "agreement", "axis", "metadata"}
+            or (frame.relation is not None and bool(frame.relation.anchor))  # «وقبلها؟»: next to an occasion
         )
 
     def about_events(self, frame: Frame) -> bool:
@@ -464,7 +465,7 @@ class Pipeline:
     def records_question(frame: Frame) -> bool:
         """The records can answer: the question narrows them, lists or counts them, or asks about a year."""
         about = "meeting" in frame.flags or any(e.type == "subject" for e in frame.entities)
-        narrowed = frame.filters or frame.order or frame.days or (frame.years and about)
+        narrowed = frame.filters or frame.order or frame.days or (frame.years and about) or frame.relation
         listing = frame.target in {"agreement", "meeting", "person", "city", "country", "topic"} and about
         denied = frame.negation is not None and about  # «أي الشهور لم يلتق فيها…؟»: what the records hold none of
         return bool(

@@ -64,7 +64,8 @@ class ClaimsEngine:
         busy months, axes, named countries, an article itself (title, date, publisher) or a subject's role.
         ``named``: the question (or the turn it follows) named its article or subject."""
         article = "article" in frame.flags
-        plain = not [e for e in frame.filters if not (article and e.type == "kind")]
+        # nothing narrows the occasions (an anchor «بعد ذلك» points at does, though no name is in the question)
+        plain = frame.relation is None and not [e for e in frame.filters if not (article and e.type == "kind")]
         places = frame.of("country") + frame.of("region") + frame.of("city")
         with_claims = [a for a in articles if a in self.by_article]
         subject_named = any(e.type == "subject" for e in frame.entities)

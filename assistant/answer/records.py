@@ -187,7 +187,9 @@ class RecordsEngine:
         occasion it names (for «after»; the last, for «before»), or the months it names; only the nearest one
         for «مباشرة بعد», unless an order word asks another."""
         rest = list(frame.entities)
-        for e in relation.anchor:  # the anchor's own mentions, the last of equal ones (it comes after the cue)
+        # the anchor's own mentions, the last of equal ones (it comes after the cue); one an earlier turn gave
+        # («بعد ذلك») is not in the question, whose «ذهب» still asks a visit
+        for e in () if relation.back else relation.anchor:
             at = max((k for k, x in enumerate(rest) if x == e), default=None)
             if at is not None:  # (a caller may already have narrowed the entities)
                 del rest[at]

@@ -4,6 +4,8 @@ turns before it. Entities the new turn names replace the old ones of the same fa
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant.understand.lexicon import Entity
 from assistant.understand.question import Frame
 
@@ -34,10 +36,33 @@ def _own_question(frame: Frame) -> bool:
     )
 
 
+def _next_to(current: Frame, previous: Frame) -> Frame:
+    """«متى زار قطر؟» → «وأين ذهب بعد ذلك؟», «وقبلها؟»: the occasions after (before) the one the earlier turn
+    was about, its names the anchor; the nearest one, unless the question counts or lists. A turn that asks
+    nothing of its own asks the earlier question again."""
+    assert current.relation is not None
+    anchor = previous.filters
+    if not any(e.type != "kind" for e in anchor):  # the earlier turn named no occasion: nothing to be next to
+        return merge(current.with_(relation=None), previous)
+    intent = current.intent if current.intent != "unknown" else previous.intent
+    return current.with_(
+        intent=intent,
+        target=current.target or (previous.target if current.intent == "unknown" else None),
+        entities=tuple(current.of("subject") or previous.of("subject")) + current.filters,
+        relation=replace(current.relation, anchor=anchor, nearest=intent not in {"count", "list"}),
+        years=current.years or previous.years,
+        flags=current.flags | (previous.flags & {"meeting"}),
+        followup=True,
+    )
+
+
 def merge(current: Frame, previous: Frame | None) -> Frame:
     """Resolve ``current`` against the already-resolved ``previous`` frame."""
-    if previous is None:
-        return current
+    back = current.relation is not None and current.relation.back
+    if previous is None:  # «بعد ذلك» with nothing before it: after nothing
+        return current.with_(relation=None) if back else current
+    if back:
+        return _next_to(current, previous)
     elliptical = current.followup or (
         not current.filters and current.intent in {"unknown", "when", "where", "who", "why"}
     )

@@ -73,6 +73,8 @@ class QuestionWords(BaseModel):
     compare: dict[str, list[str]] = Field(default_factory=dict)  # «أكثر من», «مقارنة ب», «أم»: more/less/versus
     # «بعد قطر», «قبل الصيف»: occasions after or before the one named next (after, before, next, previous)
     relative: dict[str, list[str]] = Field(default_factory=dict)
+    # «بعد ذلك», «قبلها», "next": the same, of the occasion an earlier turn was about
+    relative_back: dict[str, list[str]] = Field(default_factory=dict)
     # «ومتى», «وأين», "and where": inside a sentence, a second question starts here (``understand.compound``)
     question_joins: list[str] = Field(default_factory=list)
     # «مذكرة تفاهم», "action plan": a kind of agreement named; only the agreements so named count
@@ -295,6 +297,11 @@ class Lexicon:
     def relative_cues(self) -> PhraseMatcher[str]:
         """«بعد», «قبل», «مباشرة بعد», «right before» (``relative``)."""
         return self._cues(self.words.relative)
+
+    @cached_property
+    def relative_back_cues(self) -> PhraseMatcher[str]:
+        """«بعد ذلك», «قبلها», "next" (``relative_back``): after or before the occasion talked about."""
+        return self._cues(self.words.relative_back)
 
     @cached_property
     def saying_stems(self) -> frozenset[str]:

@@ -59,6 +59,7 @@ class Relation:
     anchor: tuple[Entity, ...] = ()
     nearest: bool = False
     year: int | None = None  # «بعد 2020», «since 2020»: the anchor is a whole year
+    back: bool = False  # «بعد ذلك», "next": the anchor is the occasion an earlier turn was about (``followup``)
 
 
 @dataclass(frozen=True)
@@ -398,10 +399,12 @@ def _clause_end(text: str, start: int, limit: int) -> int:
 ANCHOR_TYPES = frozenset({"country", "city", "region", "person", "agency", "kind", "month", "topic"})
 
 
-def _relation(text: str, cues: list[Match[str]], read_as: list[tuple[Entity, tuple[int, int]]]) -> Relation | None:
+def _relation(
+    text: str, cues: list[Match[str]], back: list[Match[str]], read_as: list[tuple[Entity, tuple[int, int]]]
+) -> Relation | None:
     """The first relative cue followed by what names an anchor: the entities after it, up to a punctuation
-    mark or the next relative cue, or a year right after it («بعد 2020»: after that whole year). One followed
-    by nothing it can anchor on («بعد ذلك») is none."""
+    mark or the next relative cue, or a year right after it («بعد 2020»: after that whole year). Else one that
+    points back («بعد ذلك», «قبلها», "next"), whose anchor an earlier turn gives."""
     for k, cue in enumerate(cues):
         after, nearest = cue.payload in {"after", "next"}, cue.payload in {"next", "previous"}
         following = next_word(text, cue.end)
@@ -411,7 +414,7 @@ def _relation(text: str, cues: list[Match[str]], read_as: list[tuple[Entity, tup
         anchor = tuple(e for e, (start, _) in read_as if cue.end <= start < stop and e.type in ANCHOR_TYPES)
         if any(e.type != "kind" for e in anchor):
             return Relation(after, anchor, nearest)
-    return None
+    return Relation(back[0].payload == "after", back=True) if back else None
 
 
 def parse(question: str, lex: Lexicon) -> Frame:
@@ -482,7 +485,9 @@ def parse(question: str, lex: Lexicon) -> Frame:
         intent = "what"
     if intent == "what" and targets and targets[0] in LISTABLE:  # «ما البلدان التي زارها…؟» lists
         intent = "list"
-    relation = _relation(text, cue_words(lex.relative_cues.find(text)), read_as)
+    relation = _relation(
+        text, cue_words(lex.relative_cues.find(text)), cue_words(lex.relative_back_cues.find(text)), read_as
+    )
     if relation is not None and relation.year is not None:  # «بعد 2020» bounds the occasions, it filters none
         years = tuple(y for y in years if y != relation.year)
     denials = _whole(text, cue_words(lex.negation_cues.find(text)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.answer.joined import joined
+from assistant.knowledge.loader import load_knowledge
 from assistant.models import Answer, Citation
 from assistant.settings import REPO_ROOT
 from tests.answer.conftest import Ask, _asker, keyword_pipeline
@@ -80,3 +81,19 @@ def test_an_occasion_of_another_kind_is_answered_after_saying_so(shipped: Ask) -
 def test_english_plural_kinds_are_counted() -> None:
     third = _asker(keyword_pipeline(REPO_ROOT / "evals" / "kbs" / "third-subject"))
     assert "لقاءان" in third("How many receptions did Ben Ammar hold in Tunisia?").text
+
+
+def test_after_that_answers_the_next_occasion_of_the_kind_asked(shipped: Ask) -> None:
+    """«وأين ذهب بعد ذلك؟» after Doha: the next visit (Madrid), not Doha again nor every later occasion;
+    «وقبلها؟» the one before; «ومن استقبل بعده؟» after a reception: the next reception."""
+    went = shipped("وأين ذهب بعد ذلك؟", "متى زار حموشي قطر؟")
+    assert went.rule == "records" and went.text.startswith("مدريد") and "الدوحة" not in went.text.splitlines()[0]
+    before = shipped("وقبلها؟", "متى زار حموشي قطر؟")
+    assert before.rule == "records" and "لندن" in before.text.splitlines()[0]
+    received = shipped("ومن استقبل بعده؟", "متى استقبل حموشي وفد باكستان؟")
+    assert "أكادير" in received.text.splitlines()[0]
+    many = shipped("كم لقاء عقد بعد ذلك؟", "متى زار حموشي قطر؟")
+    kb = load_knowledge(REPO_ROOT / "knowledge")
+    doha = next(r for r in kb.records if r.country.iso == "QA")
+    later = sum(r.start > doha.start for r in kb.records)  # every occasion after Doha, not the article's total
+    assert many.rule == "records" and f"{later} لقاء" in many.text

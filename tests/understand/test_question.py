@@ -367,6 +367,27 @@ def test_a_followup_with_its_own_thing_and_scope_starts_afresh(lex: Lexicon, tur
     assert {e.value for e in f.of("country")} == kept and f.of("subject")
 
 
+@pytest.mark.parametrize(
+    ("turns", "after", "nearest"),
+    [
+        (["متى زار حموشي قطر؟", "وأين ذهب بعد ذلك؟"], True, True),
+        (["متى زار حموشي قطر؟", "وقبلها؟"], False, True),
+        (["When did Hammouchi visit Qatar?", "Where did he go next?"], True, True),
+        (["متى زار حموشي قطر؟", "كم لقاء عقد بعد ذلك؟"], True, False),  # a count: every one after, not the next
+    ],
+)
+def test_after_that_is_next_to_the_occasion_an_earlier_turn_was_about(
+    lex: Lexicon, turns: list[str], after: bool, nearest: bool
+) -> None:
+    f = _resolve(turns, lex)
+    assert f.relation is not None and f.relation.after is after and f.relation.nearest is nearest
+    assert [e.value for e in f.relation.anchor if e.type == "country"] == ["QA"] and not f.of("country")
+
+
+def test_after_that_with_nothing_before_it_is_after_nothing(lex: Lexicon) -> None:
+    assert _resolve(["ماذا فعل حموشي بعد ذلك؟"], lex).relation is None
+
+
 def test_what_about_keeps_the_denial(lex: Lexicon) -> None:
     first = parse("ما هي دول الخليج التي لم يزرها حموشي؟", lex)
     second = merge(parse("وماذا عن أوروبا؟", lex), first)
@@ -398,9 +419,10 @@ def test_a_year_after_a_relative_cue_bounds_and_filters_nothing(lex: Lexicon) ->
     assert frame.years == ()
 
 
-@pytest.mark.parametrize("question", ["ماذا فعل حموشي بعد ذلك؟", "ما الدول التي زارها حموشي؟"])
-def test_no_anchor_no_relation(lex: Lexicon, question: str) -> None:
-    assert parse(question, lex).relation is None
+def test_no_anchor_no_relation(lex: Lexicon) -> None:
+    assert parse("ما الدول التي زارها حموشي؟", lex).relation is None
+    back = parse("ماذا فعل حموشي بعد ذلك؟", lex).relation  # its anchor is an earlier turn's (``merge``)
+    assert back is not None and back.back and back.anchor == ()
 
 
 @pytest.mark.parametrize(
