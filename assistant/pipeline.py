@@ -422,7 +422,7 @@ class Pipeline:
         """The question names something specific to the knowledge base, so an unfamiliar word in it is more
         likely phrasing («من دعا حموشي إلى الرياض؟») than a topic the base lacks («ما عدد سكان المغرب؟»).
         ``strict`` leaves out names alone: «stock» in an English question is not Jürgen Stock."""
-        names = {"city", "month", "kind"} if strict else {"city", "person", "agency", "month", "kind"}
+        names = {"city", "month", "kind", "event"} if strict else {"city", "person", "agency", "month", "kind", "event"}
         return bool(
             ("meeting" in frame.flags and not strict)
             or "article" in frame.flags
@@ -437,8 +437,8 @@ class Pipeline:
         or a city where one of them took place («ما الذي حدث في غلاسكو؟»; such a weak signal still tries the
         articles first). A country, a month, a number or an order word alone is not enough."""
         return bool(
-            {"meeting", "records"} & frame.flags
-            or any(e.type in {"subject", "kind", "person", "agency"} for e in frame.entities)
+            {"meeting", "records", "signed"} & frame.flags  # «في أي مدينة تم توقيع الاتفاق…؟»: a signing
+            or any(e.type in {"subject", "kind", "person", "agency", "event"} for e in frame.entities)
             or any(e.type == "city" and e.value in self._record_cities for e in frame.entities)
         )
 
@@ -450,10 +450,8 @@ class Pipeline:
     def about_meetings(frame: Frame) -> bool:
         """The question itself is about the events, not merely naming a place the records contain."""
         return bool(
-            "meeting" in frame.flags
-            or "busiest" in frame.flags
-            or "records" in frame.flags
-            or any(e.type in {"subject", "kind", "person", "agency", "month"} for e in frame.entities)
+            {"meeting", "busiest", "records", "signed"} & frame.flags
+            or any(e.type in {"subject", "kind", "person", "agency", "month", "event"} for e in frame.entities)
             or frame.target in {"meeting", "person", "agreement"}
             or frame.intent == "count"
             or frame.followup

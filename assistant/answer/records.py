@@ -8,6 +8,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from assistant.answer import arabic
 from assistant.answer.cite import article_citation
@@ -17,7 +18,7 @@ from assistant.index.documents import article_sentences, record_text
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.knowledge.schema import EventRecord
 from assistant.models import Citation
-from assistant.text import normalize
+from assistant.text import analyze, normalize
 from assistant.understand.followup import FAMILIES
 from assistant.understand.lexicon import Entity
 from assistant.understand.question import COMPARE_FLAGS, Frame, Relation
@@ -122,6 +123,9 @@ class RecordsEngine:
         region_isos: set[str] = set()
         for e in frame.of("region"):
             region_isos |= set(self.region[e.value].members)
+        if region_isos and any(e.value == "reception" for e in frame.of("kind")):
+            # «المسؤولون الأوروبيون الذين استقبلهم بالمغرب»: a reception is at home; the region says whose people
+            named_isos -= set(self.home.values())
         place_isos = named_isos | region_isos
         cities = {e.value.casefold() for e in frame.of("city")}
         # «ما الدول الإفريقية التي…؟»: a region asked of the countries an answer lists qualifies those countries
@@ -167,18 +171,25 @@ class RecordsEngine:
                     c.name_latin in people or (c.agency_en or "").casefold() in agencies for c in r.counterparts
                 )
             )
+        events = {e.value for e in frame.of("event")}
+        if events:  # «سوق السفر العالمي», "the World Travel Market": the occasions of that named event
+            tests.append(lambda r: r.event is not None and r.event.ar in events)
         if frame.days:
             tests.append(
                 lambda r: any(
                     r.start <= dt.date(r.start.year, m, d) <= r.end for m, d in frame.days if _valid(r.start.year, m, d)
                 )
             )
+        if "signed" in frame.flags:  # «في أي المدن وقع مذكرات تفاهم؟»: the occasions that signed one (of the kind)
+            tests.append(lambda r: bool(agreements(frame, r)) and self._described(frame, r))
         base = [r for r in self.records if all(t(r) for t in tests)]
         topics = {e.value for e in frame.of("topic")}
         on_topic = [r for r in base if topics & set(r.topics)]
-        if on_topic or not tests:  # a topic word inside a title («المفوض العام للاستعلامات») must not empty it
+        # a topic word inside a title the question quotes («المفوض العام للاستعلامات») must not empty it
+        if on_topic or not tests or not self._titled_topic(frame):
             base = on_topic if topics else base
-        chosen = [r for r in base if self._kind_fits(frame, r)]
+        # a named event says which occasion: «معرض فيتور» of a working visit is no multilateral meeting
+        chosen = [r for r in base if events or self._kind_fits(frame, r)]
         chosen.sort(key=lambda r: r.start)
         return Selection(_ordered(chosen, frame.order), base, self._describe(frame))
 
@@ -239,6 +250,20 @@ class RecordsEngine:
         away = self._homes_as_places(frame) - {self.home[r.id]}
         return bool(away) and self._in_countries(r, away)
 
+    def _titled_topic(self, frame: Frame) -> bool:
+        """A topic the question names in words a counterpart's title or agency also says («المفوض العام
+        للاستعلامات» says «الاستعلامات»): it may name the person, not the topic."""
+        text = normalize(frame.text)
+        named = {e.value for e in frame.of("topic")}
+        words = [normalize(w) for t in self.ref.topics if t.id in named for w in (t.ar, *t.synonyms)]
+        return any(w in text and any(w in title for title in self.titles) for w in words if w)
+
+    @cached_property
+    def titles(self) -> list[str]:
+        """The counterparts' titles and agencies, normalised."""
+        said = {x for r in self.records for c in r.counterparts for x in (c.title_ar, c.agency_ar) if x}
+        return [normalize(x) for x in said]
+
     @staticmethod
     def _homes_as_places(frame: Frame) -> set[str]:
         """The home countries a question names as receptions («في تونس»): for a collection at home elsewhere,
@@ -264,7 +289,7 @@ class RecordsEngine:
         at_home = {f.collection.home_country for f in self.files}
         parts = []
         for e in frame.entities:
-            if e.type in {"country", "region", "city", "person", "agency", "topic"}:
+            if e.type in {"country", "region", "city", "person", "agency", "topic", "event"}:
                 parts.append(e.label)
             elif e.type == "kind" and e.value == "reception" and e.home in self.country and e.home not in at_home:
                 parts.append(self.country[e.home].ar)  # «في تونس» where no collection here is at home: the place
@@ -443,7 +468,7 @@ class RecordsEngine:
     def _signed(self, frame: Frame, recs: list[EventRecord], cites: list[Citation], scope: str) -> Draft:
         """When, where or with whom the agreements asked about were signed: the occasions that name one, each
         with its agreements; the others are not answers («أين وقع مذكرات التفاهم؟» is not every visit)."""
-        signed = [r for r in recs if agreements(frame, r)]
+        signed = [r for r in recs if agreements(frame, r) and self._described(frame, r)]
         if not signed:
             return Draft(f"لا تذكر السجلات{scope} توقيع أي {self._agreement_word(frame)}.", False, cites)
         say = SIGNED_LINES[frame.intent]
@@ -452,6 +477,21 @@ class RecordsEngine:
             return say(self, r) + ": " + "؛ ".join(a.ar for a in agreements(frame, r))
 
         return Draft(self.bullets(signed, line), True, [c for c in cites if c.source_id in {r.id for r in signed}])
+
+    def _described(self, frame: Frame, r: EventRecord) -> bool:
+        """The occasion signed an agreement the question describes in its own words («اتفاق المتطوعين», "the
+        youth exchange programme"), where it describes one: words of some agreements of the base and not of
+        all of them (names, numbers and what the question asks by are no description)."""
+        said = self._agreement_words(frame)
+        if not said:
+            return True
+        return bool(said & set(analyze(" ".join(f"{a.ar} {a.en or ''}" for a in agreements(frame, r)))))
+
+    def _agreement_words(self, frame: Frame) -> frozenset[str]:
+        named = {w for e in frame.entities for w in analyze(e.label)}
+        words = {w for w in analyze(frame.context) if not w.isdigit() and w not in named}
+        texts = [set(analyze(f"{a.ar} {a.en or ''}")) for r in self.records for a in r.agreements]
+        return frozenset(w for w in words if 0 < sum(w in t for t in texts) < len(texts))
 
     def _things_in(self, frame: Frame, recs: list[EventRecord], target: str) -> dict[str, list[str]]:
         """Each occasion's things of ``target`` (by record id, in date order), the people of the countries the

@@ -222,6 +222,8 @@ class Records:
         f = turn.frame
         if f.filters or f.order or f.days or f.years or f.intent == "count" or f.followup or "busiest" in f.flags:
             return False
+        if f.agreement_words or "signed" in f.flags:  # «أين وقعت البرنامج التنفيذي؟»: the agreements narrow them
+            return False
         if f.negation is not None:  # what it asks beyond its cues is what did not happen
             return False
         return len(p.claims.residual_terms(f.text)) > p.settings.max_residual_terms

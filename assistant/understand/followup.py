@@ -19,6 +19,7 @@ FAMILIES = {
     "topic": "topic",
     "kind": "kind",
     "subject": "subject",
+    "event": "event",
 }
 ASKED = {"where": "place", "when": "time", "who": "who"}  # the family a question of this intent asks for
 UNANCHORED = frozenset({"kind"})  # «وأين زار؟» names the event kind, not a new thing to anchor on

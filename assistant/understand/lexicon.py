@@ -114,6 +114,50 @@ _OBJECT_PRONOUNS = ("ه", "ها", "هم", "هما")
 KIND_PRONOUNS = ("ها", "هم", "هما")  # «ه» is «him» as often as «it»: who visited whom it does not say
 
 
+def _verb_like(word: str) -> bool:
+    """A one-word Arabic cue that may be a past verb («وقع», «التقى»): not a noun in «ة», «ات» or «ال…»."""
+    w = normalize(word)
+    return " " not in w and not w.isascii() and not w.endswith(("ه", "ات")) and not w.startswith("ال")
+
+
+def _event_names(kb: KnowledgeBase) -> list[tuple[str, Entity]]:
+    """The named events of the records («سوق السفر العالمي», "World Travel Market"), by their full names, the
+    part a name quotes or brackets («فيتور» of «المعرض الدولي للسياحة «فيتور»»), its acronyms ("FITUR") and how
+    it begins or ends, numbers left out («معرض الدفاع العالمي», «الجمعية العامة للإنتربول»); a short form another
+    event's name also says names neither."""
+    named = {(r.event.ar, n) for r in kb.records if r.event is not None for n in (r.event.ar, r.event.en) if n}
+    short: dict[str, set[str]] = {}
+    for key, n in named:
+        for part in [*_bracketed(n.replace("«", "(").replace("»", ")")), *_ends(n), *_acronyms(n)]:
+            if part and part != n:
+                short.setdefault(part, set()).add(key)
+    owners = {p: {key for key, n in named if p.casefold() in n.casefold()} | keys for p, keys in short.items()}
+    pairs = [(n, Entity("event", key, key)) for key, n in named]
+    pairs += [(p, Entity("event", next(iter(keys)), next(iter(keys)))) for p, keys in owners.items() if len(keys) == 1]
+    return pairs
+
+
+def _acronyms(name: str) -> list[str]:
+    """ "FITUR", "IGEF" (of "IGEF'24"): the capitalised words of a Latin name, without what follows them."""
+    heads = (re.match(r"[A-Z]{3,}", w) for w in name.split())
+    return [m.group() for m in heads if m]
+
+
+def _ends(name: str) -> list[str]:
+    """The name without its numbers, and each of its beginnings and endings of two words or more."""
+    words = [w for w in name.replace("«", " ").replace("»", " ").split() if not any(ch.isdigit() for ch in w)]
+    spans = [words[:k] for k in range(2, len(words) + 1)] + [words[k:] for k in range(1, len(words) - 1)]
+    return [" ".join(s) for s in spans]
+
+
+def _bracketed(name: str) -> list[str]:
+    """Each side of a bracket in an agency's name («جهاز الأمن الداخلي البريطاني (MI5)» is «MI5» too, "MI5
+    (Security Service)" is "Security Service"): a question says one of them."""
+    outside, _, inside = name.partition("(")
+    parts = [outside.strip(), inside.rstrip(") ").strip()] if inside else []
+    return [p for p in parts if len(p) >= 2]
+
+
 def verb_forms(word: str, *, feminine: bool = False, pronouns: Iterable[str] = _OBJECT_PRONOUNS) -> list[str]:
     """The forms a one-word Arabic event verb takes in a question: with the object pronoun Arabic writes onto
     it («زار» → «زاره», «زارها», «زارهم»; «التقى» → «التقاه»), and, for a subject of feminine gender, in the
@@ -198,9 +242,14 @@ class Lexicon:
             self.__dict__["places_spoken_of"] = {(str(t), str(v)) for t, v in places_spoken_of}
         pairs: list[tuple[str, Entity]] = []
         ref = kb.reference
+        # a country no record involves yields its name to a city of the records («عمّان», Amman, is «عمان», Oman)
+        involved = {r.country.iso for r in kb.records} | {f.collection.home_country for f in kb.record_files}
+        involved |= {c.country for r in kb.records for c in r.counterparts if c.country}
+        own_cities = {normalize(n) for r in kb.records for n in (r.city.ar, r.city.latin)}
         for c in ref.countries:
             e = Entity("country", c.iso, c.ar)
-            pairs += [(n, e) for n in (c.ar, c.en, *c.aliases)]
+            names = (c.ar, c.en, *c.aliases)
+            pairs += [(n, e) for n in names if c.iso in involved or normalize(n) not in own_cities]
             for city in ([c.capital] if c.capital else []) + list(c.cities):
                 ce = Entity("city", city.latin, city.ar)
                 pairs += [(n, ce) for n in (city.ar, city.latin, *city.aliases)]
@@ -228,6 +277,17 @@ class Lexicon:
                 # not «زاره»: «الوفد الذي زاره» visited him (a reception), «البلد الذي زاره» he visited
                 forms = verb_forms(n, feminine=feminine, pronouns=KIND_PRONOUNS)
                 pairs += [(form, entity) for form in (n, *forms)]
+        # an agency's bracket sides name it only where no other agency's name says the same: the German one's
+        # "Federal Police" is in "Federal Police of Brazil" too
+        names = {
+            (c.agency_en or c.agency_ar or "", a)
+            for r in kb.records
+            for c in r.counterparts
+            for a in (c.agency_ar, c.agency_en)
+            if a
+        }
+        sides = {n for _, a in names for n in _bracketed(a)}
+        owners = {n: {key for key, a in names if n.casefold() in a.casefold()} for n in sides}
         for f in kb.record_files:
             s = f.collection.subject
             se = Entity("subject", f.collection.id, s.name_ar)
@@ -240,9 +300,12 @@ class Lexicon:
                 for c in r.counterparts:
                     pe = Entity("person", c.name_latin, c.name_ar)
                     pairs += [(n, pe) for n in (c.name_ar, c.name_latin, *_surnames(c.name_ar, c.name_latin))]
+                    ae = Entity("agency", c.agency_en or c.agency_ar or "", c.agency_ar or c.agency_en or "")
                     for agency in (c.agency_ar, c.agency_en):
                         if agency:
-                            pairs.append((agency, Entity("agency", c.agency_en or agency, c.agency_ar or agency)))
+                            said = (agency, *(n for n in _bracketed(agency) if len(owners[n]) == 1))
+                            pairs += [(n, ae) for n in said]
+        pairs += _event_names(kb)
         for role, (latin, arabic_name) in unique_roles(kb).items():
             pairs.append((role, Entity("person", latin, arabic_name)))
         for a in kb.articles:  # the publisher names the article it published
@@ -324,10 +387,15 @@ class Lexicon:
 
     @cached_property
     def target_cues(self) -> PhraseMatcher[str]:
+        """What a question asks for («كم دولة», «وقع»): a verb among them counts in the feminine for a subject
+        of feminine gender too («وقعت الرواشدة»), as event words do."""
+        feminine = any(c.subject.gender == "f" for c in self.kb.collections)
         counted = {
             k: [*ws, *accusatives(ws)] if k in self.words.counted_targets else ws
             for k, ws in self.words.targets.items()
         }
+        if feminine:
+            counted = {k: [*ws, *(feminine_past(w) for w in ws if _verb_like(w))] for k, ws in counted.items()}
         return self._cues(counted)
 
     @cached_property

@@ -396,7 +396,7 @@ def _clause_end(text: str, start: int, limit: int) -> int:
     return min(limit, end.start() if end else len(text))
 
 
-ANCHOR_TYPES = frozenset({"country", "city", "region", "person", "agency", "kind", "month", "topic"})
+ANCHOR_TYPES = frozenset({"country", "city", "region", "person", "agency", "kind", "month", "topic", "event"})
 
 
 def _relation(
@@ -492,6 +492,8 @@ def parse(question: str, lex: Lexicon) -> Frame:
         years = tuple(y for y in years if y != relation.year)
     denials = _whole(text, cue_words(lex.negation_cues.find(text)))
     negation = _negation(text, lex, denials, read_as, target_matches)
+    if "agreement" in targets[1:] and targets[0] != "agreement" and negation is None:
+        flags |= {"signed"}  # «في أي المدن وقع مذكرات تفاهم؟»: where one was signed is asked, not every city
     kinds = [m.payload for m in cue_words(lex.agreement_kind_cues.find(text))]
     return Frame(
         text=text,
