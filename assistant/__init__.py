@@ -14,13 +14,14 @@ if TYPE_CHECKING:
     from assistant.assistant import Assistant
     from assistant.errors import AssistantError, InputError, KnowledgeError
     from assistant.index.ingest import IngestReport
-    from assistant.models import Answer, Citation
+    from assistant.models import Answer, Citation, Section
     from assistant.settings import Settings
 
 _EXPORTS = {
     "Assistant": "assistant.assistant",
     "Answer": "assistant.models",
     "Citation": "assistant.models",
+    "Section": "assistant.models",
     "Settings": "assistant.settings",
     "AssistantError": "assistant.errors",
     "InputError": "assistant.errors",
@@ -35,6 +36,7 @@ __all__ = [
     "IngestReport",
     "InputError",
     "KnowledgeError",
+    "Section",
     "Settings",
 ]
 

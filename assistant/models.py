@@ -31,6 +31,15 @@ class Citation(BaseModel):
     sources: list[str] = Field(default_factory=list, description="A record's own source URLs (reports).")
 
 
+class Section(BaseModel):
+    """One question of a message that asked several, and its own answer (a face may set it as a heading)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question: str
+    text: str
+
+
 class Answer(BaseModel):
     """A grounded answer. ``answerable=False`` means the knowledge base does not hold it (or it was refused)."""
 
@@ -48,6 +57,11 @@ class Answer(BaseModel):
     retrieved_ids: list[str] = Field(default_factory=list, description="Ranked ids retrieval returned.")
     evidence: float | None = Field(
         None, description="Answerability probability of the best article sentence, when an article answer was sought."
+    )
+    sections: list[Section] = Field(
+        default_factory=list,
+        description="A message of several questions: each one's answer, in order (``text`` holds them all, each "
+        "after its question in «»).",
     )
     timings_ms: dict[str, float] = Field(default_factory=dict)
     generator_status: GeneratorStatus = Field(

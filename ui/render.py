@@ -286,8 +286,18 @@ def render_answer(answer: Answer, month_names: Sequence[str] = ()) -> str:
         )
     return (
         f'<div class="answer gen-{html.escape(answer.generator_status)}" dir="rtl">'
-        f'<div class="answer-text">{text_block(answer.text)}</div>'
+        f'<div class="answer-text">{_answer_text(answer)}</div>'
         f"{_generator_note(answer)}{render_sources(answer.citations, month_names)}</div>"
+    )
+
+
+def _answer_text(answer: Answer) -> str:
+    """The answer's text; a message of several questions as each question, set as a heading, over its own
+    answer (unless a generative model rewrote the whole)."""
+    if not answer.sections or answer.generator_status == "used":
+        return text_block(answer.text)
+    return "".join(
+        f'<h4 class="asked">{inline(clean_text(s.question))}</h4>{text_block(s.text)}' for s in answer.sections
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Citation, Section
 
 
 def joined(questions: Sequence[str], answers: Sequence[Answer]) -> Answer:
@@ -23,7 +23,8 @@ def joined(questions: Sequence[str], answers: Sequence[Answer]) -> Answer:
     texts = [a.text for a in answers]
     if not held and len(set(texts)) == 1:  # «لا تتضمن قاعدة المعرفة…» once, not once per question
         return lead.model_copy(update={"question": " ".join(a.question for a in answers)})
-    text = "\n\n".join(f"«{q.strip()}»\n{t}" for q, t in zip(questions, _unrepeated(texts), strict=True))
+    sections = [Section(question=q.strip(), text=t) for q, t in zip(questions, _unrepeated(texts), strict=True)]
+    text = "\n\n".join(f"«{s.question}»\n{s.text}" for s in sections)
     routes = {a.route for a in held}
     directs = [a.direct for a in held if a.direct]
     timings: dict[str, float] = {}
@@ -33,6 +34,7 @@ def joined(questions: Sequence[str], answers: Sequence[Answer]) -> Answer:
     return lead.model_copy(
         update={
             "text": text,
+            "sections": sections,
             "direct": "؛ ".join(directs) if directs else None,
             "route": routes.pop() if len(routes) == 1 else ("mixed" if routes else lead.route),
             "citations": _citations([c for a in answers for c in a.citations]),

@@ -27,6 +27,7 @@ def test_each_answer_is_said_under_its_question_with_the_sources_together() -> N
         ],
     )
     assert a.text == "«متى؟»\n21 أبريل 2024\n\n«ومن؟»\nالخليفي"
+    assert [(s.question, s.text) for s in a.sections] == [("متى؟", "21 أبريل 2024"), ("ومن؟", "الخليفي")]
     assert a.answerable and a.direct == "21 أبريل 2024؛ الخليفي"
     assert [c.source_id for c in a.citations] == ["r1", "r2"]
     assert a.citations[0].highlights == ["أبريل", "الخليفي"]

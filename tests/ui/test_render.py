@@ -63,6 +63,18 @@ def test_article_headings_become_headings() -> None:
     assert render.text_block("#وسم") == "<p>#وسم</p>"  # a hashtag is not a heading
 
 
+def test_each_question_of_a_message_heads_its_own_answer() -> None:
+    sections = [
+        {"question": "متى زار قطر؟", "text": "21 أبريل"},
+        {"question": "<b>ومن</b> التقى؟", "text": "- الخليفي"},
+    ]
+    out = render.render_answer(gulf_answer(text="«متى زار قطر؟»\n21 أبريل", sections=sections))
+    assert out.count('<h4 class="asked">') == 2 and "<li>" in out and "«" not in out
+    assert out.index("متى زار قطر؟") < out.index("أبريل") < out.index("التقى؟") and "<b>" not in out
+    rewritten = render.render_answer(gulf_answer(sections=sections, generator_status="used"))
+    assert 'class="asked"' not in rewritten  # a model's own text is shown as it wrote it
+
+
 def test_output_is_one_html_block_without_newlines() -> None:
     """A newline would let the chat's Markdown renderer re-read knowledge text as Markdown."""
     out = render.render_answer(gulf_answer())
