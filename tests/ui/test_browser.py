@@ -114,6 +114,17 @@ def test_follow_up_uses_the_conversation(page: Any) -> None:
     page.screenshot(path=str(SCREENSHOTS / "chat-follow-up.png"), full_page=True)
 
 
+def test_each_question_of_a_message_is_a_heading_over_its_answer(page: Any) -> None:
+    answer = ask(page, "متى زار حموشي قطر؟ ومن التقى هناك؟")
+    headings = answer.locator("h4.asked")
+    assert headings.count() == 2 and "ومن التقى هناك" in headings.nth(1).inner_text()
+    text = answer.locator(".answer-text").inner_text()
+    assert text.index("أبريل") < text.index("ومن التقى") < text.index("الخليفي")
+    show_from(page, page.locator("#chat .question").last)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "chat-two-questions.png"), full_page=True)
+
+
 def test_refusal_looks_different_and_offers_questions(page: Any) -> None:
     answer = ask(page, "ما هو عدد سكان المغرب؟")
     assert "refusal" in (answer.get_attribute("class") or "")
