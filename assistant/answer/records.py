@@ -389,7 +389,8 @@ class RecordsEngine:
                 if not things:
                     text = f"لا تذكر السجلات الموثقة{scope} أي {self.noun(frame, target)[0]}."
             else:
-                text = f"حسب السجلات الموثقة{scope}: {arabic.meetings(len(recs))}.\n" + self.bullets(recs, self.line)
+                said = arabic.counted(len(recs), *self.noun(frame, "meeting"))
+                text = f"حسب السجلات الموثقة{scope}: {said}.\n" + self.bullets(recs, self.line)
             return Draft(text, True, cites)
         if intent == "yesno" and target == "agreement":
             signed = [r for r in recs if agreements(frame, r)]
@@ -504,8 +505,9 @@ class RecordsEngine:
     @staticmethod
     def noun(frame: Frame, target: str) -> tuple[str, str, str, str]:
         """How a count of ``target`` is said: of the kind of agreement the question names, where it names one
-        («3 مذكرات تفاهم»)."""
-        return (frame.agreement_noun if target == "agreement" else None) or arabic.FORMS[target]
+        («3 مذكرات تفاهم»), and of occasions after the noun it counts them by («5 مرات»)."""
+        own = {"agreement": frame.agreement_noun, "meeting": frame.occasion_noun}.get(target)
+        return own or arabic.FORMS[target]
 
     @classmethod
     def _agreement_word(cls, frame: Frame) -> str:

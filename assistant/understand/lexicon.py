@@ -81,6 +81,8 @@ class QuestionWords(BaseModel):
     agreement_kinds: dict[str, list[str]] = Field(default_factory=dict)
     # how a count of a kind is said: one, two, 3–10, 11 and up («مذكرتا تفاهم», «3 مذكرات تفاهم»)
     agreement_kind_forms: dict[str, tuple[str, str, str, str]] = Field(default_factory=dict)
+    # how a count of occasions is said after the noun the question counts them by («كم مرة…؟» → «5 مرات»)
+    occasion_nouns: dict[str, tuple[str, str, str, str]] = Field(default_factory=dict)
 
 
 def load_question_words(knowledge_dir: Path) -> QuestionWords:
@@ -370,6 +372,11 @@ class Lexicon:
     def saying_stems(self) -> frozenset[str]:
         """Stems of the verbs that report a source (``saying_words``)."""
         return frozenset(t for w in self.words.saying_words for t in analyze(w))
+
+    @cached_property
+    def occasion_nouns(self) -> dict[str, tuple[str, str, str, str]]:
+        """``occasion_nouns`` by their normalised words."""
+        return {normalize(w): forms for w, forms in self.words.occasion_nouns.items()}
 
     @cached_property
     def agreement_kind_cues(self) -> PhraseMatcher[str]:

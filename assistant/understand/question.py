@@ -91,6 +91,8 @@ class Frame:
     agreement_words: tuple[str, ...] = ()
     # and how a count of that kind is said, where one kind is named (one, two, 3–10, 11 and up)
     agreement_noun: tuple[str, str, str, str] | None = None
+    # «كم مرة…؟», «كم زيارة…؟»: how a count of occasions is said (one, two, 3–10, 11 and up)
+    occasion_noun: tuple[str, str, str, str] | None = None
 
     def of(self, kind: str) -> list[Entity]:
         return [e for e in self.entities if e.type == kind]
@@ -521,7 +523,15 @@ def parse(question: str, lex: Lexicon) -> Frame:
         context=_context(text, lex, target_matches),
         agreement_words=_agreement_words(lex, kinds),
         agreement_noun=_agreement_noun(lex, kinds),
+        occasion_noun=_occasion_noun(text, lex, target_matches),
     )
+
+
+def _occasion_noun(text: str, lex: Lexicon, targets: list[Match[str]]) -> tuple[str, str, str, str] | None:
+    """How a count of occasions is said after the first noun the question names them by («كم مرة…؟» → «مرات»;
+    «كم لقاء… قبل زيارة باريس؟» counts «لقاءات»)."""
+    first = next((m for m in targets if m.payload == "meeting"), None)
+    return lex.occasion_nouns.get(normalize(text[first.start : first.end])) if first else None
 
 
 def _agreement_noun(lex: Lexicon, kinds: list[str]) -> tuple[str, str, str, str] | None:

@@ -69,7 +69,7 @@ def test_a_later_turn_follows_the_last_question_of_an_earlier_message(shipped: A
 def test_another_base_is_answered_question_by_question() -> None:
     third = _asker(keyword_pipeline(REPO_ROOT / "evals" / "kbs" / "third-subject"))
     a = third("How many times did Ben Ammar meet Marco Bellini, and where?")
-    assert "لقاءان" in a.text and "صفاقس" in a.text and "روما" in a.text
+    assert "مرتين" in a.text and "صفاقس" in a.text and "روما" in a.text
 
 
 def test_an_occasion_of_another_kind_is_answered_after_saying_so(shipped: Ask) -> None:

@@ -102,3 +102,17 @@ def test_a_named_event_says_which_occasion(third: Ask, question: str, record: st
 def test_an_event_named_by_its_beginning_or_its_acronym(shipped: Ask) -> None:
     assert [c.source_id for c in shipped("متى زار حموشي معرض IGEF؟").citations] == ["mtg-2024-12-ankara"]
     assert shipped("ماذا فعل حموشي في معرض الدفاع العالمي؟").citations[0].source_id == "mtg-2024-01-riyadh"
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("كم مرة سافر بن عمار إلى الخارج؟", "5 مرات"),  # the noun the question counts by
+        ("كم زيارة قام بها بن عمار لإيطاليا؟", "زيارة واحدة"),
+        ("How many times did Ben Ammar meet Marco Bellini?", "مرتين"),
+        ("كم استقبالا أجرى بن عمار؟", "استقبالان"),
+        ("كم لقاء عقد بن عمار سنة 2023؟", "7 لقاءات"),
+    ],
+)
+def test_a_count_of_occasions_is_said_after_the_noun_asked(third: Ask, question: str, said: str) -> None:
+    assert said in third(question).text.splitlines()[0]
