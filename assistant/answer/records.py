@@ -211,6 +211,10 @@ class RecordsEngine:
         sel = self.select(frame.with_(entities=tuple(rest), relation=None, order=None))
         described = "، ".join(filter(None, [sel.described, f"{'بعد' if relation.after else 'قبل'} {label}"]))
         chosen = [r for r in sel.records if (r.start > day if relation.after else r.start < day)]
+        if relation.nearest and frame.order is None and relation.steps > 1:  # «وبعدها؟» again: the second after
+            k = relation.steps
+            picked = chosen[k - 1 : k] if relation.after else chosen[::-1][k - 1 : k]
+            return Selection(picked, chosen, described, anchors)
         order = frame.order or (("first" if relation.after else "last") if relation.nearest else None)
         return Selection(_ordered(chosen, order), chosen, described, anchors)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assistant.understand.lexicon import Entity
-from assistant.understand.question import Frame
+from assistant.understand.question import Frame, Relation
 
 FAMILIES = {
     "country": "place",
@@ -42,6 +42,9 @@ def _next_to(current: Frame, previous: Frame) -> Frame:
     was about, its names the anchor; the nearest one, unless the question counts or lists. A turn that asks
     nothing of its own asks the earlier question again."""
     assert current.relation is not None
+    prior = previous.relation
+    if prior is not None and prior.back and prior.nearest:  # «وبعدها؟» again: from where the last one landed
+        return _further(current, previous, prior)
     anchor = previous.filters
     if not any(e.type != "kind" for e in anchor):  # the earlier turn named no occasion: nothing to be next to
         return merge(current.with_(relation=None), previous)
@@ -51,6 +54,27 @@ def _next_to(current: Frame, previous: Frame) -> Frame:
         target=current.target or (previous.target if current.intent == "unknown" else None),
         entities=tuple(current.of("subject") or previous.of("subject")) + current.filters,
         relation=replace(current.relation, anchor=anchor, nearest=intent not in {"count", "list"}),
+        years=current.years or previous.years,
+        flags=current.flags | (previous.flags & {"meeting"}),
+        followup=True,
+    )
+
+
+def _further(current: Frame, previous: Frame, prior: Relation) -> Frame:
+    """A step on from the occasion the earlier «بعد ذلك» landed on: one further the same way, one back the
+    other way (back to the anchor itself: its own occasion)."""
+    assert current.relation is not None
+    steps = prior.steps + (1 if current.relation.after == prior.after else -1)
+    subject = tuple(current.of("subject") or previous.of("subject"))
+    kept = current.filters or previous.filters  # «وأين ذهب بعد ذلك؟» → «وبعدها؟»: the next visit again
+    intent = current.intent if current.intent != "unknown" else previous.intent
+    if steps == 0:
+        return current.with_(intent=intent, entities=subject + prior.anchor, relation=None, followup=True)
+    return current.with_(
+        intent=intent,
+        target=current.target or (previous.target if current.intent == "unknown" else None),
+        entities=subject + kept,
+        relation=replace(prior, steps=steps),
         years=current.years or previous.years,
         flags=current.flags | (previous.flags & {"meeting"}),
         followup=True,

@@ -60,6 +60,7 @@ class Relation:
     nearest: bool = False
     year: int | None = None  # «بعد 2020», «since 2020»: the anchor is a whole year
     back: bool = False  # «بعد ذلك», "next": the anchor is the occasion an earlier turn was about (``followup``)
+    steps: int = 1  # the nearest one, or further along: «وبعدها؟» again is the second after the anchor
 
 
 @dataclass(frozen=True)

@@ -98,3 +98,18 @@ def test_after_that_answers_the_next_occasion_of_the_kind_asked(shipped: Ask) ->
     doha = next(r for r in kb.records if r.country.iso == "QA")
     later = sum(r.start > doha.start for r in kb.records)  # every occasion after Doha, not the article's total
     assert many.rule == "records" and f"{later} لقاء" in many.text
+
+
+def test_after_that_again_goes_one_further_and_before_it_one_back(shipped: Ask) -> None:
+    """Doha → «وأين ذهب بعد ذلك؟» Madrid → «وبعدها؟» the visit after Madrid → «وقبلها؟» Madrid again; and
+    «وبعدها؟» then «وقبلها؟» is Doha itself."""
+    kb = load_knowledge(REPO_ROOT / "knowledge")
+    doha = next(r for r in kb.records if r.country.iso == "QA")
+    visits = [r for r in sorted(kb.records, key=lambda r: r.start) if r.kind == "visit_abroad" and r.start > doha.start]
+    turns = ["متى زار حموشي قطر؟", "وأين ذهب بعد ذلك؟"]
+    second = shipped("وبعدها؟", *turns)
+    assert second.text.startswith(visits[1].city.ar)
+    back = shipped("وقبلها؟", *turns, "وبعدها؟")
+    assert back.text.startswith(visits[0].city.ar)
+    home = shipped("وقبلها؟", "متى زار حموشي قطر؟", "وبعدها؟")
+    assert [c.source_id for c in home.citations] == [doha.id]
