@@ -43,7 +43,7 @@ def _next_to(current: Frame, previous: Frame) -> Frame:
     nothing of its own asks the earlier question again."""
     assert current.relation is not None
     prior = previous.relation
-    if prior is not None and prior.back and prior.nearest:  # «وبعدها؟» again: from where the last one landed
+    if prior is not None and _landed(previous, prior):  # «وبعدها؟» again: from where the last one landed
         return _further(current, previous, prior)
     anchor = previous.filters
     if not any(e.type != "kind" for e in anchor):  # the earlier turn named no occasion: nothing to be next to
@@ -60,13 +60,20 @@ def _next_to(current: Frame, previous: Frame) -> Frame:
     )
 
 
+def _landed(previous: Frame, prior: Relation) -> bool:
+    """The earlier turn answered one occasion next to its anchor: «بعد ذلك» («أين ذهب بعد ذلك؟»), «مباشرة بعد»,
+    or the first after («أول دولة زارها بعد قطر») or the last before it."""
+    return prior.nearest or previous.order == ("first" if prior.after else "last")
+
+
 def _further(current: Frame, previous: Frame, prior: Relation) -> Frame:
     """A step on from the occasion the earlier «بعد ذلك» landed on: one further the same way, one back the
     other way (back to the anchor itself: its own occasion)."""
     assert current.relation is not None
     steps = prior.steps + (1 if current.relation.after == prior.after else -1)
     subject = tuple(current.of("subject") or previous.of("subject"))
-    kept = current.filters or previous.filters  # «وأين ذهب بعد ذلك؟» → «وبعدها؟»: the next visit again
+    # «وأين ذهب بعد ذلك؟» → «وبعدها؟»: the next visit again (not the anchor's own names: «بعد قطر» is no filter)
+    kept = current.filters or tuple(e for e in previous.filters if e not in prior.anchor or e.type == "kind")
     intent = current.intent if current.intent != "unknown" else previous.intent
     if steps == 0:
         return current.with_(intent=intent, entities=subject + prior.anchor, relation=None, followup=True)
@@ -74,7 +81,8 @@ def _further(current: Frame, previous: Frame, prior: Relation) -> Frame:
         intent=intent,
         target=current.target or (previous.target if current.intent == "unknown" else None),
         entities=subject + kept,
-        relation=replace(prior, steps=steps),
+        relation=replace(prior, steps=steps, nearest=True),
+        order=None,
         years=current.years or previous.years,
         flags=current.flags | (previous.flags & {"meeting"}),
         followup=True,

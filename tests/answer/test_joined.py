@@ -113,3 +113,11 @@ def test_after_that_again_goes_one_further_and_before_it_one_back(shipped: Ask) 
     assert back.text.startswith(visits[0].city.ar)
     home = shipped("وقبلها؟", "متى زار حموشي قطر؟", "وبعدها؟")
     assert [c.source_id for c in home.citations] == [doha.id]
+
+
+def test_after_the_first_one_after_an_anchor_comes_the_second(shipped: Ask) -> None:
+    """«ما أول دولة زارها بعد قطر؟» (Spain) → «وبعدها؟»: the country visited next after Spain, not Spain again."""
+    first = shipped("ما أول دولة زارها حموشي بعد قطر؟")
+    then = shipped("وبعدها؟", "ما أول دولة زارها حموشي بعد قطر؟")
+    assert first.text.splitlines()[0] != then.text.splitlines()[0]
+    assert then.rule == "records" and len(then.citations) >= 1 and "الدوحة" not in then.text.splitlines()[0]
