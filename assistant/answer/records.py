@@ -53,6 +53,11 @@ def _compared(frame: Frame) -> list[Entity] | None:
     return named if len(named) == 2 else None
 
 
+def _signed_what(frame: Frame, r: EventRecord) -> str:
+    """The agreements of the kind asked that an occasion signed, as its line says them."""
+    return "؛ ".join(a.ar for a in agreements(frame, r))
+
+
 def _ordered(chosen: list[EventRecord], order: str | None) -> list[EventRecord]:
     """Occasions in date order, narrowed by an order word: the first, the last, or those that lasted
     longest or shortest (ties kept; only occasions dated by their days have a length)."""
@@ -181,7 +186,8 @@ class RecordsEngine:
                 )
             )
         if "signed" in frame.flags:  # «في أي المدن وقع مذكرات تفاهم؟»: the occasions that signed one (of the kind)
-            tests.append(lambda r: bool(agreements(frame, r)) and self._described(frame, r))
+            described = self._described(frame)
+            tests.append(lambda r: bool(agreements(frame, r)) and described(r))
         base = [r for r in self.records if all(t(r) for t in tests)]
         topics = {e.value for e in frame.of("topic")}
         on_topic = [r for r in base if topics & set(r.topics)]
@@ -400,7 +406,7 @@ class RecordsEngine:
             signed = [r for r in recs if agreements(frame, r)]
             if not signed:
                 return Draft(f"لا، لا تذكر السجلات{scope} توقيع أي {self._agreement_word(frame)}.", True, cites)
-            body = self.bullets(signed, lambda r: f"{self.line(r)}: " + "؛ ".join(a.ar for a in agreements(frame, r)))
+            body = self.bullets(signed, lambda r: f"{self.line(r)}: {_signed_what(frame, r)}")
             return Draft(f"نعم{scope}:\n{body}", True, [c for c in cites if c.source_id in {r.id for r in signed}])
         if intent == "yesno":
             return Draft(f"نعم{scope}. " + self.bullets(recs, self.line), True, cites)
@@ -429,7 +435,7 @@ class RecordsEngine:
             if not signed:
                 return Draft(f"لا تذكر السجلات{scope} توقيع أي {self._agreement_word(frame)}.", False, cites)
             return Draft(
-                self.bullets(signed, lambda r: f"{self.line(r)}: " + "؛ ".join(a.ar for a in agreements(frame, r))),
+                self.bullets(signed, lambda r: f"{self.line(r)}: {_signed_what(frame, r)}"),
                 True,
                 [c for c in cites if c.source_id in {r.id for r in signed}],
             )
@@ -473,30 +479,33 @@ class RecordsEngine:
     def _signed(self, frame: Frame, recs: list[EventRecord], cites: list[Citation], scope: str) -> Draft:
         """When, where or with whom the agreements asked about were signed: the occasions that name one, each
         with its agreements; the others are not answers («أين وقع مذكرات التفاهم؟» is not every visit)."""
-        signed = [r for r in recs if agreements(frame, r) and self._described(frame, r)]
+        described = self._described(frame)
+        signed = [r for r in recs if agreements(frame, r) and described(r)]
         if not signed:
             return Draft(f"لا تذكر السجلات{scope} توقيع أي {self._agreement_word(frame)}.", False, cites)
         say = SIGNED_LINES[frame.intent]
 
         def line(r: EventRecord) -> str:
-            return say(self, r) + ": " + "؛ ".join(a.ar for a in agreements(frame, r))
+            return f"{say(self, r)}: {_signed_what(frame, r)}"
 
         return Draft(self.bullets(signed, line), True, [c for c in cites if c.source_id in {r.id for r in signed}])
 
-    def _described(self, frame: Frame, r: EventRecord) -> bool:
-        """The occasion signed an agreement the question describes in its own words («اتفاق المتطوعين», "the
-        youth exchange programme"), where it describes one: words of some agreements of the base and not of
-        all of them (names, numbers and what the question asks by are no description)."""
-        said = self._agreement_words(frame)
-        if not said:
-            return True
-        return bool(said & set(analyze(" ".join(f"{a.ar} {a.en or ''}" for a in agreements(frame, r)))))
-
-    def _agreement_words(self, frame: Frame) -> frozenset[str]:
+    def _described(self, frame: Frame) -> Callable[[EventRecord], bool]:
+        """Whether an occasion signed an agreement the question describes in its own words («اتفاق المتطوعين»,
+        "the youth exchange programme"), where it describes one: words of some agreements of the base and not
+        of all of them (names, numbers and what the question asks by are no description)."""
         named = {w for e in frame.entities for w in analyze(e.label)}
         words = {w for w in analyze(frame.context) if not w.isdigit() and w not in named}
-        texts = [set(analyze(f"{a.ar} {a.en or ''}")) for r in self.records for a in r.agreements]
-        return frozenset(w for w in words if 0 < sum(w in t for t in texts) < len(texts))
+        texts = self.agreement_stems
+        said = {w for w in words if 0 < sum(w in t for t in texts) < len(texts)}
+        if not said:
+            return lambda r: True
+        return lambda r: bool(said & set(analyze(" ".join(f"{a.ar} {a.en or ''}" for a in agreements(frame, r)))))
+
+    @cached_property
+    def agreement_stems(self) -> list[set[str]]:
+        """The stems of each agreement the records name (what a question's description is set against)."""
+        return [set(analyze(f"{a.ar} {a.en or ''}")) for r in self.records for a in r.agreements]
 
     def _things_in(self, frame: Frame, recs: list[EventRecord], target: str) -> dict[str, list[str]]:
         """Each occasion's things of ``target`` (by record id, in date order), the people of the countries the

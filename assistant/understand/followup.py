@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from assistant.models import Intent
 from assistant.understand.lexicon import Entity
 from assistant.understand.question import Frame, Relation
 
@@ -48,12 +49,26 @@ def _next_to(current: Frame, previous: Frame) -> Frame:
     anchor = previous.filters
     if not any(e.type != "kind" for e in anchor):  # the earlier turn named no occasion: nothing to be next to
         return merge(current.with_(relation=None), previous)
-    intent = current.intent if current.intent != "unknown" else previous.intent
+    intent = _asked(current, previous)
+    relation = replace(current.relation, anchor=anchor, nearest=intent not in {"count", "list"})
+    return _stepped(current, previous, current.filters, relation, current.order)
+
+
+def _asked(current: Frame, previous: Frame) -> Intent:
+    """What a turn next to an earlier occasion asks: its own question, or the earlier one («وقبلها؟»)."""
+    return current.intent if current.intent != "unknown" else previous.intent
+
+
+def _stepped(
+    current: Frame, previous: Frame, filters: tuple[Entity, ...], relation: Relation, order: str | None
+) -> Frame:
+    """``current`` asked next to an occasion: whose it is and what the earlier turn asked carry over."""
     return current.with_(
-        intent=intent,
+        intent=_asked(current, previous),
         target=current.target or (previous.target if current.intent == "unknown" else None),
-        entities=tuple(current.of("subject") or previous.of("subject")) + current.filters,
-        relation=replace(current.relation, anchor=anchor, nearest=intent not in {"count", "list"}),
+        entities=tuple(current.of("subject") or previous.of("subject")) + filters,
+        relation=relation,
+        order=order,
         years=current.years or previous.years,
         flags=current.flags | (previous.flags & {"meeting"}),
         followup=True,
@@ -71,22 +86,14 @@ def _further(current: Frame, previous: Frame, prior: Relation) -> Frame:
     other way (back to the anchor itself: its own occasion)."""
     assert current.relation is not None
     steps = prior.steps + (1 if current.relation.after == prior.after else -1)
-    subject = tuple(current.of("subject") or previous.of("subject"))
+    if steps == 0:
+        subject = tuple(current.of("subject") or previous.of("subject"))
+        return current.with_(
+            intent=_asked(current, previous), entities=subject + prior.anchor, relation=None, followup=True
+        )
     # «وأين ذهب بعد ذلك؟» → «وبعدها؟»: the next visit again (not the anchor's own names: «بعد قطر» is no filter)
     kept = current.filters or tuple(e for e in previous.filters if e not in prior.anchor or e.type == "kind")
-    intent = current.intent if current.intent != "unknown" else previous.intent
-    if steps == 0:
-        return current.with_(intent=intent, entities=subject + prior.anchor, relation=None, followup=True)
-    return current.with_(
-        intent=intent,
-        target=current.target or (previous.target if current.intent == "unknown" else None),
-        entities=subject + kept,
-        relation=replace(prior, steps=steps, nearest=True),
-        order=None,
-        years=current.years or previous.years,
-        flags=current.flags | (previous.flags & {"meeting"}),
-        followup=True,
-    )
+    return _stepped(current, previous, kept, replace(prior, steps=steps, nearest=True), None)
 
 
 def merge(current: Frame, previous: Frame | None) -> Frame:

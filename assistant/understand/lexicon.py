@@ -5,7 +5,7 @@ person or agency, built from the knowledge files (reference data + records), nev
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -127,16 +127,27 @@ def _event_names(kb: KnowledgeBase) -> list[tuple[str, Entity]]:
     part a name quotes or brackets («فيتور» of «المعرض الدولي للسياحة «فيتور»»), its acronyms ("FITUR") and how
     it begins or ends, numbers left out («معرض الدفاع العالمي», «الجمعية العامة للإنتربول»); a short form another
     event's name also says names neither."""
-    named = {(r.event.ar, n) for r in kb.records if r.event is not None for n in (r.event.ar, r.event.en) if n}
-    short: dict[str, set[str]] = {}
-    for key, n in named:
-        for part in [*_bracketed(n.replace("«", "(").replace("»", ")")), *_ends(n), *_acronyms(n)]:
-            if part and part != n:
-                short.setdefault(part, set()).add(key)
-    owners = {p: {key for key, n in named if p.casefold() in n.casefold()} | keys for p, keys in short.items()}
+    named = sorted({(r.event.ar, n) for r in kb.records if r.event is not None for n in (r.event.ar, r.event.en) if n})
+
+    def short(n: str) -> list[str]:
+        return [*_bracketed(n.replace("«", "(").replace("»", ")")), *_ends(n), *_acronyms(n)]
+
     pairs = [(n, Entity("event", key, key)) for key, n in named]
-    pairs += [(p, Entity("event", next(iter(keys)), next(iter(keys)))) for p, keys in owners.items() if len(keys) == 1]
-    return pairs
+    return pairs + [(p, Entity("event", key, key)) for p, key in _unshared(named, short).items()]
+
+
+def _unshared(named: Iterable[tuple[str, str]], short: Callable[[str], list[str]]) -> dict[str, str]:
+    """The short forms of names (``named``: pairs of an entity's key and one of its names), each with the one
+    key it names: a form two entities yield, or that another's name says («Federal Police» is in "Federal
+    Police of Brazil"), names neither."""
+    named = sorted(named)  # the same order at every start
+    yielded: dict[str, set[str]] = {}
+    for key, n in named:
+        for part in short(n):
+            if part and part != n:
+                yielded.setdefault(part, set()).add(key)
+    owners = {p: {key for key, n in named if p.casefold() in n.casefold()} | keys for p, keys in yielded.items()}
+    return {p: next(iter(keys)) for p, keys in owners.items() if len(keys) == 1}
 
 
 def _acronyms(name: str) -> list[str]:
@@ -279,17 +290,15 @@ class Lexicon:
                 # not «زاره»: «الوفد الذي زاره» visited him (a reception), «البلد الذي زاره» he visited
                 forms = verb_forms(n, feminine=feminine, pronouns=KIND_PRONOUNS)
                 pairs += [(form, entity) for form in (n, *forms)]
-        # an agency's bracket sides name it only where no other agency's name says the same: the German one's
-        # "Federal Police" is in "Federal Police of Brazil" too
-        names = {
+        # an agency by each side of a bracket in its name too, where no other agency's name says the same
+        agency_names = {
             (c.agency_en or c.agency_ar or "", a)
             for r in kb.records
             for c in r.counterparts
             for a in (c.agency_ar, c.agency_en)
             if a
         }
-        sides = {n for _, a in names for n in _bracketed(a)}
-        owners = {n: {key for key, a in names if n.casefold() in a.casefold()} for n in sides}
+        bracketed = _unshared(agency_names, _bracketed)
         for f in kb.record_files:
             s = f.collection.subject
             se = Entity("subject", f.collection.id, s.name_ar)
@@ -305,7 +314,7 @@ class Lexicon:
                     ae = Entity("agency", c.agency_en or c.agency_ar or "", c.agency_ar or c.agency_en or "")
                     for agency in (c.agency_ar, c.agency_en):
                         if agency:
-                            said = (agency, *(n for n in _bracketed(agency) if len(owners[n]) == 1))
+                            said = (agency, *(n for n in _bracketed(agency) if bracketed.get(n) == ae.value))
                             pairs += [(n, ae) for n in said]
         pairs += _event_names(kb)
         for role, (latin, arabic_name) in unique_roles(kb).items():
